@@ -1,0 +1,24 @@
+package dev.arbor;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadFactory;
+import java.util.function.Consumer;
+
+/**
+ * A supervisor's immutable configuration, made by {@link Supervisor.Builder#build()}.
+ * {@code listener} is null when the builder set none: a child supervisor then inherits its
+ * parent's, a root logs. {@code threadFactory} is null for the default (named virtual threads).
+ */
+record Config(String name,
+              Strategy strategy,
+              double failureThreshold,
+              Duration failureDecay,
+              Duration failureBackoff,
+              Jitter backoffJitter,
+              Duration shutdownTimeout,
+              StopOrder stopOrder,
+              boolean propagateTermination,
+              Consumer<? super SupervisorEvent> listener,
+              SupervisorClock clock,
+              ThreadFactory threadFactory) {
+}

@@ -1,0 +1,40 @@
+package dev.arbor;
+
+/**
+ * What a supervisor tells one run of a {@link Service}. Each run gets a fresh context.
+ *
+ * <p>A stop request (from {@link Supervisor#stop()}, {@link Supervisor#remove}, or a strategy
+ * restart) happens in this order: {@link #isStopping()} becomes true, the {@link #onStop} actions
+ * are started, and the run's thread is interrupted. All methods are thread-safe.
+ */
+public interface ServiceContext {
+    /** The name the service was added under. */
+    String name();
+
+    /** True once the supervisor asked this run to stop; never false again afterwards. */
+    boolean isStopping();
+
+    /**
+     * Blocks until a stop is requested, then returns normally with the thread's interrupt status
+     * still set (the stop request interrupts the thread). Returns at once if a stop was already
+     * requested.
+     *
+     * @throws InterruptedException only when the thread is interrupted for another reason than a
+     *         stop request; a service that lets it escape fails, and is restarted like any failure
+     */
+    void awaitStop() throws InterruptedException;
+
+    /**
+     * Registers an action that runs once when a stop is requested, for example closing a socket
+     * that a blocking read waits on. Actions run in registration order on a separate virtual
+     * thread, so an action that throws or blocks never stalls the supervisor; its time counts
+     * against the child's shutdown timeout, and what it throws is ignored. An action registered
+     * after the stop request runs at once, in the calling thread.
+     *
+     * @throws NullPointerException if {@code action} is null
+     */
+    void onStop(Runnable action);
+
+    /** How many times this child was restarted before this run (0 on the first run). */
+    int restarts();
+}

@@ -1,0 +1,29 @@
+package dev.arbor;
+
+import java.time.Duration;
+
+/**
+ * The source of every delay a supervisor waits for: backoffs, failure decay and shutdown timeouts.
+ * The system clock reads {@link System#nanoTime()} and runs tasks on one shared daemon platform
+ * thread, so timers fire even when every virtual-thread carrier is busy. Tests pass a
+ * {@link dev.arbor.testing.ManualClock} instead and never sleep.
+ *
+ * <p>Implementations must be thread-safe. Scheduled tasks must be run on a thread other than the
+ * one that called {@code schedule}, never inline; they are short and never block.
+ */
+public interface SupervisorClock {
+    /** A monotonic time in nanoseconds; only differences matter. */
+    long nanoTime();
+
+    /**
+     * Runs {@code task} once, {@code delay} from now.
+     *
+     * @return a handle that calls the task off if it has not run yet
+     */
+    Cancellable schedule(Duration delay, Runnable task);
+
+    /** The real clock, shared by all supervisors that do not set their own. */
+    static SupervisorClock system() {
+        return dev.arbor.internal.SystemClock.INSTANCE;
+    }
+}

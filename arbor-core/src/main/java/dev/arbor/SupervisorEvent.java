@@ -1,0 +1,69 @@
+package dev.arbor;
+
+import java.time.Duration;
+
+/**
+ * Something that happened in a supervisor. A closed set of records, so a listener can
+ * {@code switch} over them exhaustively.
+ *
+ * <p><b>Delivery</b>: the events of one supervisor reach its listener one at a time, in the order
+ * they happened, on a delivery thread of Arbor's, a little after the fact. An event is emitted
+ * only after what it reports has taken effect ({@link Supervisor#state()} and
+ * {@link Supervisor#children()} already show it). A listener that throws or blocks never breaks
+ * supervision: what it throws is logged and dropped, and while it blocks, later events queue up.
+ * A child supervisor without a listener of its own delivers through its parent's, on the same
+ * delivery thread, so one listener is never called from two threads at once.
+ *
+ * <p><b>Runs</b>: every {@link ServiceStarted} is followed by exactly one end of that run:
+ * {@link ServiceFailed}, {@link ServiceCompleted}, {@link ServiceStopped} or, for a run that
+ * ignored its stop request, {@link ServiceStopTimeout}.
+ */
+public sealed interface SupervisorEvent {
+    /** The name of the supervisor that emits the event. */
+    String supervisor();
+
+    /**
+     * A run began.
+     *
+     * @param restarts how many times the child was restarted before this run
+     */
+    record ServiceStarted(String supervisor, String service, int restarts) implements SupervisorEvent {}
+
+    /**
+     * A run failed: it threw, or a {@link Restart#PERMANENT} run returned.
+     *
+     * @param cause      what it threw; {@code null} when it returned normally
+     * @param failures   the supervisor's decayed failure count after this failure (not incremented
+     *                   when the failure is not counted: a TEMPORARY child, a
+     *                   {@link TerminateTreeException}, a fatal JVM error)
+     * @param threshold  the supervisor's failure threshold
+     * @param restarting true when the child is restarted at once; false when it waits for a
+     *                   backoff, is removed, or the supervisor terminates or stops
+     */
+    record ServiceFailed(String supervisor, String service, Throwable cause,
+                         double failures, double threshold, boolean restarting) implements SupervisorEvent {}
+
+    /** A child was removed after a run that did not fail: a normal return that is not restarted,
+     *  or {@link DoNotRestartException}. */
+    record ServiceCompleted(String supervisor, String service) implements SupervisorEvent {}
+
+    /** A run ended after a stop was requested. */
+    record ServiceStopped(String supervisor, String service) implements SupervisorEvent {}
+
+    /** A run did not end within its shutdown timeout after a stop request; it is abandoned and
+     *  reported in the {@link StopReport}. */
+    record ServiceStopTimeout(String supervisor, String service) implements SupervisorEvent {}
+
+    /** Too many failures: failed children wait {@code delay} before they restart. */
+    record BackoffStarted(String supervisor, Duration delay) implements SupervisorEvent {}
+
+    /** The backoff is over; the failure count is reset to zero and waiting children restart. */
+    record BackoffEnded(String supervisor) implements SupervisorEvent {}
+
+    /**
+     * The supervisor ended a run of its own.
+     *
+     * @param cause why it terminated; {@code null} when it was stopped
+     */
+    record SupervisorTerminated(String supervisor, Throwable cause) implements SupervisorEvent {}
+}

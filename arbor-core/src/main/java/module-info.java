@@ -1,0 +1,12 @@
+/**
+ * Arbor: Erlang/OTP-style supervisor trees on virtual threads.
+ *
+ * <p>{@link dev.arbor.Supervisor} runs {@link dev.arbor.Service}s, restarts them when they fail,
+ * protects the process from restart storms and stops everything in order. {@code dev.arbor.testing}
+ * holds {@link dev.arbor.testing.ManualClock} for deterministic tests of supervision.
+ * The module has no dependencies beyond {@code java.base}.
+ */
+module dev.arbor {
+    exports dev.arbor;
+    exports dev.arbor.testing;
+}
