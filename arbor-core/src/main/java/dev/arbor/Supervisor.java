@@ -1,10 +1,32 @@
 package dev.arbor;
 
+import dev.arbor.SupervisorEvent.BackoffEnded;
+import dev.arbor.SupervisorEvent.BackoffStarted;
+import dev.arbor.SupervisorEvent.ServiceCompleted;
+import dev.arbor.SupervisorEvent.ServiceFailed;
+import dev.arbor.SupervisorEvent.ServiceStarted;
+import dev.arbor.SupervisorEvent.ServiceStopTimeout;
+import dev.arbor.SupervisorEvent.ServiceStopped;
+import dev.arbor.SupervisorEvent.SupervisorTerminated;
+import dev.arbor.internal.EventChannel;
+import dev.arbor.internal.FailureCounter;
+import dev.arbor.internal.LoggingListener;
+import dev.arbor.internal.Outcome;
+
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -47,10 +69,6 @@ import java.util.function.Consumer;
 public final class Supervisor implements Service, AutoCloseable {
     final Config config;
 
-    private Supervisor(Config config) {
-        this.config = config;
-    }
-
     /**
      * A builder with every default.
      *
@@ -72,44 +90,1074 @@ public final class Supervisor implements Service, AutoCloseable {
     }
 
 
-    /** Where it is in its life. */
-    public SupervisorState state() { throw new UnsupportedOperationException(); }
+    private static final System.Logger LOG = System.getLogger("dev.arbor");
+    /** Guards every supervisor's parent link, so two concurrent adds cannot build a cycle. */
+    private static final ReentrantLock BINDING = new ReentrantLock();
 
-    /** Adds a PERMANENT child. */
-    public ServiceRef add(String name, Service service) { return add(ChildSpec.of(name, service)); }
+    private enum Phase { NEW, RUNNING, STOPPING, TERMINATED }
 
-    /** Adds a child. */
-    public ServiceRef add(ChildSpec spec) { throw new UnsupportedOperationException(); }
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();     // a run ended, or the phase changed
+    private final LinkedHashMap<String, Child> children = new LinkedHashMap<>();
+    private final Set<Run> abandoned = new LinkedHashSet<>();  // timed-out runs still alive
+    private final FailureCounter failures;
+    private final EventChannel ownChannel;                     // null: inherit or log
 
-    /** Asks a child to stop and removes it. */
-    public boolean remove(ServiceRef ref) { throw new UnsupportedOperationException(); }
+    private volatile Supervisor parent;      // set once, under BINDING and this lock
+    private volatile EventChannel channel;   // the channel of the current run
+    private Phase phase = Phase.NEW;
+    private boolean startedAsRoot;
+    private boolean stoppedForGood;          // stop() was called on it directly
+    private Host host;                       // who runs it now; null between runs
+    private long nextSeq;
+    private boolean inBackoff;
+    private long backoffGeneration;
+    private Cancellable backoffTimer;
+    private Wave wave;                       // a strategy restart in progress
+    private StopBatch shutdown;              // the supervisor's own stop in progress
+    private Throwable terminationCause;
+    private StopReport lastReport;
 
-    /** remove and wait. */
-    public boolean removeAndWait(ServiceRef ref, Duration timeout) throws InterruptedException { throw new UnsupportedOperationException(); }
+    private Supervisor(Config config) {
+        this.config = config;
+        this.failures = new FailureCounter(config.failureDecay());
+        this.ownChannel = config.listener() == null ? null : new EventChannel(config.listener());
+    }
 
-    /** snapshot. */
-    public List<ChildInfo> children() { throw new UnsupportedOperationException(); }
+    // ---------------------------------------------------------------- public API
 
-    /** start. */
-    public void start() { throw new UnsupportedOperationException(); }
+    /** Where it is in its life; see {@link SupervisorState}. */
+    public SupervisorState state() {
+        lock.lock();
+        try {
+            return switch (phase) {
+                case NEW -> SupervisorState.NEW;
+                case RUNNING -> inBackoff ? SupervisorState.BACKOFF : SupervisorState.RUNNING;
+                case STOPPING -> SupervisorState.STOPPING;
+                case TERMINATED -> SupervisorState.TERMINATED;
+            };
+        } finally {
+            lock.unlock();
+        }
+    }
 
-    /** run. */
-    public void run() throws Exception { throw new UnsupportedOperationException(); }
+    /**
+     * Adds a {@link Restart#PERMANENT} child with the default shutdown timeout; see {@link #add(ChildSpec)}.
+     *
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if the name is blank or already used by a current child
+     * @throws IllegalStateException    if the supervisor is stopping or terminated
+     */
+    public ServiceRef add(String name, Service service) {
+        return add(ChildSpec.of(name, service));
+    }
 
-    /** stop. */
-    public StopReport stop() throws InterruptedException { throw new UnsupportedOperationException(); }
+    /**
+     * Adds a child. Before {@link #start()} it waits and starts with the supervisor, in add order;
+     * while the supervisor runs (even in a backoff) it starts at once. A {@link Supervisor} added
+     * as a service becomes this supervisor's child for good: it cannot be started, run or added
+     * anywhere else.
+     *
+     * @return the child's ref, for {@link #remove} and {@link #children()}
+     * @throws NullPointerException     if spec is null
+     * @throws IllegalArgumentException if the name is already used by a current child, or the
+     *                                  service is this supervisor or one of its ancestors
+     * @throws IllegalStateException    if the supervisor is stopping or terminated, or the service
+     *                                  is a supervisor that already has a parent or was started
+     */
+    public ServiceRef add(ChildSpec spec) {
+        Objects.requireNonNull(spec, "spec must not be null");
+        Supervisor sub = spec.service() instanceof Supervisor s ? s : null;
+        if (sub != null) {
+            bindAsParentOf(sub, spec.name());
+        }
+        Outbox out = new Outbox();
+        Child child = null;
+        RuntimeException refused;
+        lock.lock();
+        try {
+            refused = refusal(spec);
+            if (refused == null) {
+                child = new Child(this, spec, nextSeq++);
+                children.put(spec.name(), child);
+                if (phase == Phase.RUNNING) {
+                    startRun(child, out);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (refused != null) {
+            if (sub != null) {
+                unbind(sub);     // outside this lock: BINDING is always taken before a supervisor's lock
+            }
+            throw refused;
+        }
+        out.run();
+        return child;
+    }
 
-    /** close. */
-    @Override public void close() { throw new UnsupportedOperationException(); }
+    private RuntimeException refusal(ChildSpec spec) {
+        if (phase == Phase.STOPPING || phase == Phase.TERMINATED) {
+            return new IllegalStateException("cannot add \"" + spec.name() + "\": supervisor \"" + name()
+                    + "\" is " + phase.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        if (children.containsKey(spec.name())) {
+            return new IllegalArgumentException("supervisor \"" + name() + "\" already has a child named \""
+                    + spec.name() + "\"");
+        }
+        return null;
+    }
 
-    /** await. */
-    public boolean awaitTermination(Duration timeout) throws InterruptedException { throw new UnsupportedOperationException(); }
+    /**
+     * Asks a child to stop and removes it for good. Returns at once; the child stays in
+     * {@link #children()} as {@link ChildState#STOPPING} until its run ends or its shutdown
+     * timeout abandons it (then it is listed in later {@link StopReport}s). Its run ends in a
+     * {@link SupervisorEvent.ServiceStopped} and never counts as a failure.
+     *
+     * @return false if the ref no longer names a current child, or its removal is already underway
+     * @throws NullPointerException     if ref is null
+     * @throws IllegalArgumentException if ref belongs to another supervisor
+     */
+    public boolean remove(ServiceRef ref) {
+        Child child = ownChild(ref);
+        Outbox out = new Outbox();
+        lock.lock();
+        try {
+            return requestRemoval(child, out) != Removal.NOT_A_CHILD;
+        } finally {
+            lock.unlock();
+            out.run();
+        }
+    }
 
-    /** cause. */
-    public Optional<Throwable> terminationCause() { throw new UnsupportedOperationException(); }
+    /**
+     * Like {@link #remove}, then waits in real time for the child's run to end. Giving up (the
+     * timeout, or an interrupt) leaves nothing behind: the removal goes on, bounded by the child's
+     * shutdown timeout on the supervisor's clock.
+     *
+     * @return true once the child's run has ended (or it had none); false if the ref names no
+     *         current child or the run is still going when the timeout elapses
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if ref belongs to another supervisor, or timeout is negative
+     * @throws InterruptedException     if interrupted while waiting
+     */
+    public boolean removeAndWait(ServiceRef ref, Duration timeout) throws InterruptedException {
+        Child child = ownChild(ref);
+        long nanos = nonNegativeNanos(timeout, "timeout");
+        Outbox out = new Outbox();
+        Run run;
+        lock.lock();
+        try {
+            run = child.run;
+            if (requestRemoval(child, out) == Removal.NOT_A_CHILD && run == null) {
+                return false;
+            }
+        } finally {
+            lock.unlock();
+        }
+        out.run();
+        if (run == null) {
+            return true;
+        }
+        lock.lock();
+        try {
+            while (!run.ended) {
+                if (nanos <= 0) {
+                    return false;
+                }
+                nanos = changed.awaitNanos(nanos);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
 
-    /** serve. */
-    @Override public void serve(ServiceContext ctx) throws Exception { throw new UnsupportedOperationException(); }
+    /** A snapshot of the current children, in add order. */
+    public List<ChildInfo> children() {
+        lock.lock();
+        try {
+            List<ChildInfo> infos = new ArrayList<>(children.size());
+            for (Child c : children.values()) {
+                infos.add(new ChildInfo(c, c.name(), c.state(), c.restarts, Optional.ofNullable(c.lastFailure)));
+            }
+            return infos;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Starts the supervisor and its children in the background and returns once it is
+     * {@link SupervisorState#RUNNING}. It needs no thread of its own.
+     *
+     * @throws IllegalStateException if it was started or stopped before, or is another
+     *                               supervisor's child
+     */
+    public void start() {
+        Outbox out = new Outbox();
+        lock.lock();
+        try {
+            if (parent != null) {
+                throw new IllegalStateException("supervisor \"" + name() + "\" is a child of \"" + parent.name()
+                        + "\"; only a root supervisor is started");
+            }
+            if (startedAsRoot || phase != Phase.NEW || host != null) {
+                throw new IllegalStateException("supervisor \"" + name() + "\" was already "
+                        + (phase == Phase.TERMINATED ? "stopped" : "started") + "; a supervisor runs once");
+            }
+            startedAsRoot = true;
+            begin(ROOT, null, out);
+        } finally {
+            lock.unlock();
+        }
+        out.run();
+    }
+
+    /**
+     * Starts the supervisor and runs it in the calling thread until it is stopped or terminates.
+     * Interrupting the calling thread stops the supervisor (waiting for its children, bounded by
+     * their shutdown timeouts), then throws {@link InterruptedException}.
+     *
+     * @throws TerminateTreeException if a {@link TerminateTreeException} terminated the tree
+     * @throws VirtualMachineError    if a fatal JVM error terminated the tree
+     * @throws InterruptedException   if the calling thread was interrupted
+     * @throws IllegalStateException  as {@link #start()}
+     */
+    public void run() throws Exception {
+        start();
+        try {
+            awaitTerminated();
+        } catch (InterruptedException e) {
+            stopFrom(ROOT);
+            lock.lock();
+            try {
+                while (phase != Phase.TERMINATED) {
+                    changed.awaitUninterruptibly();
+                }
+            } finally {
+                lock.unlock();
+            }
+            throw e;
+        }
+        Optional<Throwable> cause = terminationCause();
+        if (cause.isPresent()) {
+            throw asException(cause.get());
+        }
+    }
+
+    private void awaitTerminated() throws InterruptedException {
+        lock.lock();
+        try {
+            while (phase != Phase.TERMINATED) {
+                changed.await();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Stops every child (in reverse add order, or all at once with {@link StopOrder#PARALLEL}),
+     * waiting for each up to its shutdown timeout on the supervisor's clock, and leaves the
+     * supervisor {@link SupervisorState#TERMINATED}. Never waits longer than the shutdown timeouts
+     * imply and never throws because a child hangs: what did not stop is in the report.
+     *
+     * <p>Idempotent and safe from several threads: every call returns the same report. On a
+     * supervisor that never started it returns a clean report at once. Called on a child
+     * supervisor it stops it for good: its parent sees it end as if it threw
+     * {@link DoNotRestartException}.
+     *
+     * @throws InterruptedException if the caller is interrupted while waiting; the stop goes on
+     */
+    public StopReport stop() throws InterruptedException {
+        Outbox out = new Outbox();
+        lock.lock();
+        try {
+            stoppedForGood = true;
+            if (phase == Phase.NEW) {
+                phase = Phase.TERMINATED;
+                lastReport = new StopReport(List.of());
+                changed.signalAll();
+            } else if (phase == Phase.RUNNING) {
+                beginShutdown(null, out);
+            }
+        } finally {
+            lock.unlock();
+        }
+        out.run();
+        lock.lock();
+        try {
+            while (phase != Phase.TERMINATED) {
+                changed.await();
+            }
+            return lastReport;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@link #stop()}; if interrupted while waiting, returns early with the interrupt flag restored. */
+    @Override
+    public void close() {
+        try {
+            stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Waits in real time until the supervisor is {@link SupervisorState#TERMINATED}.
+     *
+     * @return true if it is terminated, false if the timeout elapsed first
+     * @throws NullPointerException     if timeout is null
+     * @throws IllegalArgumentException if timeout is negative
+     * @throws InterruptedException     if interrupted while waiting
+     */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        long nanos = nonNegativeNanos(timeout, "timeout");
+        lock.lock();
+        try {
+            while (phase != Phase.TERMINATED) {
+                if (nanos <= 0) {
+                    return false;
+                }
+                nanos = changed.awaitNanos(nanos);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Why it terminated, if not by a stop: the {@link TerminateTreeException} or fatal JVM error
+     * that ended its last run. Empty while it runs, and after a stop.
+     */
+    public Optional<Throwable> terminationCause() {
+        lock.lock();
+        try {
+            return Optional.ofNullable(terminationCause);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Runs this supervisor as a service in the calling thread, for a service that wraps it. A
+     * supervisor added directly with {@link #add} is run by its parent without this method and
+     * without a thread. A stop request ({@code ctx}) stops it and returns normally; an interrupt
+     * without a stop request stops it and throws {@link InterruptedException}; termination by a
+     * {@link TerminateTreeException} rethrows it (or throws {@link DoNotRestartException} when
+     * {@code propagateTermination(false)}); a fatal JVM error is rethrown; a direct
+     * {@link #stop()} throws {@link DoNotRestartException}.
+     *
+     * @throws IllegalStateException if it is a root, already running, or another supervisor's child
+     */
+    @Override
+    public void serve(ServiceContext ctx) throws Exception {
+        Objects.requireNonNull(ctx, "ctx must not be null");
+        Supervisor hostSupervisor = ctx instanceof RunContext rc ? rc.owner : null;
+        if (hostSupervisor != null && parent != hostSupervisor) {
+            bindAsParentOf(this, hostSupervisor);
+        }
+        ServeHost serveHost = new ServeHost();
+        Outbox out = new Outbox();
+        lock.lock();
+        try {
+            if (startedAsRoot) {
+                throw new IllegalStateException("supervisor \"" + name() + "\" was started as a root; it cannot be served");
+            }
+            if (host != null || phase == Phase.RUNNING || phase == Phase.STOPPING) {
+                throw new IllegalStateException("supervisor \"" + name() + "\" is already running");
+            }
+            if (stoppedForGood) {
+                throw new DoNotRestartException("supervisor \"" + name() + "\" was stopped with stop()");
+            }
+            begin(serveHost, hostSupervisor, out);
+        } finally {
+            lock.unlock();
+        }
+        out.run();
+        ctx.onStop(() -> stopFrom(serveHost));
+        boolean interrupted = false;
+        while (true) {
+            try {
+                serveHost.ended.await();
+                break;
+            } catch (InterruptedException e) {
+                if (!ctx.isStopping() && !interrupted) {
+                    interrupted = true;
+                    stopFrom(serveHost);
+                }
+            }
+        }
+        if (interrupted) {
+            throw new InterruptedException("supervisor \"" + name() + "\" was interrupted");
+        }
+        if (serveHost.outcome != null) {
+            throw asException(serveHost.outcome);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Supervisor[" + name() + ", " + state() + "]";
+    }
+
+    // ---------------------------------------------------------------- the state machine (under lock)
+
+    /** Begins a run of this supervisor: starts every child in add order. */
+    private void begin(Host newHost, Supervisor hostSupervisor, Outbox out) {
+        host = newHost;
+        channel = ownChannel != null ? ownChannel
+                : hostSupervisor != null ? hostSupervisor.channel
+                : new EventChannel(LoggingListener.INSTANCE);
+        phase = Phase.RUNNING;
+        terminationCause = null;
+        lastReport = null;
+        failures.reset();
+        changed.signalAll();
+        for (Child child : children.values()) {
+            child.idleState = ChildState.WAITING;
+            startRun(child, out);
+            if (phase != Phase.RUNNING) {
+                break;   // a thread could not be made: the supervisor is terminating
+            }
+        }
+    }
+
+    private void startRun(Child child, Outbox out) {
+        int restarts = child.everStarted ? ++child.restarts : 0;
+        Service service = child.spec.service();
+        if (service instanceof Supervisor sub) {
+            Run run = new Run(child, restarts, null, sub);
+            attach(child, run, restarts);
+            out.add(() -> sub.beginAsChildOf(this, run));
+            return;
+        }
+        RunContext ctx = new RunContext(this, child.name(), restarts);
+        Run run = new Run(child, restarts, ctx, null);
+        Thread thread;
+        try {
+            thread = newThread(run);
+        } catch (Throwable t) {
+            if (child.everStarted) {
+                child.restarts--;
+            }
+            beginShutdown(new IllegalStateException("supervisor \"" + name() + "\" could not create a thread for \""
+                    + child.name() + "\"", t), out);
+            return;
+        }
+        run.thread = thread;
+        attach(child, run, restarts);
+        thread.start();
+    }
+
+    private void attach(Child child, Run run, int restarts) {
+        child.everStarted = true;
+        child.run = run;
+        emit(new ServiceStarted(name(), child.name(), restarts));
+    }
+
+    private Thread newThread(Run run) {
+        Runnable body = () -> serveOnce(run);
+        ThreadFactory factory = config.threadFactory();
+        if (factory == null) {
+            return Thread.ofVirtual().name(name() + "/" + run.child.name()).unstarted(body);
+        }
+        Thread thread = factory.newThread(body);
+        if (thread == null) {
+            throw new IllegalStateException("threadFactory returned null");
+        }
+        return thread;
+    }
+
+    /** The body of a leaf run's thread. */
+    private void serveOnce(Run run) {
+        Throwable thrown = null;
+        try {
+            run.child.spec.service().serve(run.ctx);
+        } catch (Throwable t) {
+            thrown = t;
+        }
+        runEnded(run, thrown);
+    }
+
+    /** A run ended: on the run's own thread, or (child supervisors) after their last child ended. */
+    private void runEnded(Run run, Throwable thrown) {
+        Outbox out = new Outbox();
+        lock.lock();
+        try {
+            onRunEnded(run, thrown, out);
+        } finally {
+            lock.unlock();
+        }
+        out.run();
+    }
+
+    private void onRunEnded(Run run, Throwable thrown, Outbox out) {
+        if (run.ended) {
+            return;
+        }
+        run.ended = true;
+        changed.signalAll();
+        if (run.deadline != null) {
+            run.deadline.runGone();
+        }
+        if (run.abandoned) {        // its end was already reported as ServiceStopTimeout
+            abandoned.remove(run);
+            return;
+        }
+        Child child = run.child;
+        detach(child);
+        if (run.stopRequested) {
+            emit(new ServiceStopped(name(), child.name()));
+            afterStop(child);
+        } else {
+            decide(child, Outcome.of(thrown), out);
+        }
+        settleBatches(out);
+    }
+
+    /** What to do with a child whose run ended on its own (API.md's table). */
+    private void decide(Child child, Outcome outcome, Outbox out) {
+        Restart restart = child.spec.restart();
+        switch (outcome.kind()) {
+            case FATAL, TERMINATE_TREE -> {
+                child.lastFailure = outcome.thrown();
+                emit(new ServiceFailed(name(), child.name(), outcome.thrown(), currentFailures(), threshold(), false));
+                beginShutdown(outcome.decisive(), out);
+            }
+            case DO_NOT_RESTART -> complete(child);
+            case RETURNED -> {
+                if (restart == Restart.PERMANENT) {
+                    countedFailure(child, null, out);
+                } else {
+                    complete(child);
+                }
+            }
+            case FAILED -> {
+                child.lastFailure = outcome.thrown();
+                if (restart == Restart.TEMPORARY) {
+                    emit(new ServiceFailed(name(), child.name(), outcome.thrown(), currentFailures(), threshold(), false));
+                    drop(child);
+                } else {
+                    countedFailure(child, outcome.thrown(), out);
+                }
+            }
+        }
+    }
+
+    private void complete(Child child) {
+        emit(new ServiceCompleted(name(), child.name()));
+        drop(child);
+    }
+
+    private void countedFailure(Child child, Throwable cause, Outbox out) {
+        double count = failures.record(config.clock().nanoTime());
+        if (phase != Phase.RUNNING) {        // stopping: nothing restarts
+            emit(new ServiceFailed(name(), child.name(), cause, count, threshold(), false));
+            afterStop(child);
+            return;
+        }
+        if (!inBackoff && count > threshold()) {
+            startBackoff();
+        }
+        List<Child> siblings = siblingsToRestart(child);
+        emit(new ServiceFailed(name(), child.name(), cause, count, threshold(), !inBackoff));
+        if (!siblings.isEmpty()) {
+            joinWave(child, siblings, out);
+        } else if (inBackoff) {
+            child.idleState = ChildState.BACKOFF;
+        } else {
+            startRun(child, out);
+        }
+    }
+
+    /** The children a failure of {@code failed} restarts besides itself, per the strategy. */
+    private List<Child> siblingsToRestart(Child failed) {
+        if (config.strategy() == Strategy.ONE_FOR_ONE) {
+            return List.of();
+        }
+        List<Child> siblings = new ArrayList<>();
+        for (Child c : children.values()) {
+            boolean affected = config.strategy() == Strategy.ONE_FOR_ALL || c.seq > failed.seq;
+            if (c != failed && affected && !c.removed) {
+                siblings.add(c);
+            }
+        }
+        return siblings;
+    }
+
+    /** Starts or widens a strategy restart: stop the siblings, then restart all in add order. */
+    private void joinWave(Child failed, List<Child> siblings, Outbox out) {
+        if (wave == null) {
+            wave = new Wave(new StopBatch(config.stopOrder()));
+        }
+        failed.idleState = ChildState.WAITING;
+        wave.toRestart.add(failed);
+        for (Child sibling : siblings) {
+            if (sibling.spec.restart() == Restart.TEMPORARY) {
+                sibling.removed = true;           // stopped, not restarted
+            } else {
+                wave.toRestart.add(sibling);
+                sibling.idleState = ChildState.WAITING;
+            }
+            if (sibling.run != null) {
+                wave.batch.add(sibling);
+            } else if (sibling.removed) {
+                drop(sibling);
+            }
+        }
+    }
+
+    /** Checks whether a strategy restart or the supervisor's own stop can move on. */
+    private void settleBatches(Outbox out) {
+        if (wave != null && wave.batch.advance(this, out)) {
+            Wave done = wave;
+            wave = null;
+            for (Child c : children.values()) {
+                if (done.toRestart.contains(c) && c.run == null && !c.removed && phase == Phase.RUNNING) {
+                    if (inBackoff) {
+                        c.idleState = ChildState.BACKOFF;
+                    } else {
+                        startRun(c, out);
+                    }
+                }
+            }
+        }
+        if (shutdown != null && shutdown.advance(this, out)) {
+            shutdown = null;
+            finishRun(out);
+        }
+    }
+
+    /**
+     * Asks runs to stop: flags, onStop actions, interrupts (or, for child supervisors, their own
+     * stop), then one shared timer per distinct shutdown timeout. A zero timeout abandons a run at
+     * once: it cannot have ended while this lock is held.
+     */
+    void requestStops(List<Run> runs, Outbox out) {
+        Map<Duration, Run.Deadline> deadlines = null;
+        List<Run> abandonNow = null;
+        for (Run run : runs) {
+            if (run == null || run.stopRequested || run.ended) {
+                continue;
+            }
+            run.stopRequested = true;
+            if (run.sub != null) {
+                Supervisor sub = run.sub;
+                out.add(() -> sub.stopAsChild(run));
+            } else {
+                run.ctx.requestStop(run.thread);
+            }
+            Duration timeout = shutdownTimeoutOf(run.child);
+            if (timeout.isZero()) {
+                (abandonNow == null ? abandonNow = new ArrayList<>() : abandonNow).add(run);
+            } else {
+                (deadlines == null ? deadlines = new HashMap<>() : deadlines)
+                        .computeIfAbsent(timeout, t -> new Run.Deadline()).add(run);
+            }
+        }
+        if (deadlines != null) {
+            deadlines.forEach((timeout, deadline) ->
+                    deadline.timer = config.clock().schedule(timeout, () -> deadlineExpired(deadline)));
+        }
+        if (abandonNow != null) {
+            abandonNow.forEach(this::abandon);
+        }
+    }
+
+    private void deadlineExpired(Run.Deadline deadline) {
+        Outbox out = new Outbox();
+        lock.lock();
+        try {
+            for (Run run : deadline.runs) {
+                if (!run.ended && !run.abandoned) {
+                    abandon(run);
+                }
+            }
+            settleBatches(out);
+        } finally {
+            lock.unlock();
+        }
+        out.run();
+    }
+
+    /** A run ignored its stop request past its timeout: report it, keep it only for StopReports. */
+    private void abandon(Run run) {
+        run.abandoned = true;
+        abandoned.add(run);
+        Child child = run.child;
+        detach(child);
+        emit(new ServiceStopTimeout(name(), child.name()));
+        afterStop(child);
+        changed.signalAll();
+    }
+
+    private void detach(Child child) {
+        child.run = null;
+        if (child.batch != null) {
+            child.batch.memberGone(child);
+        }
+    }
+
+    /** A child's run is gone after a stop request: removed children go, the others wait. */
+    private void afterStop(Child child) {
+        if (child.removed || child.spec.restart() == Restart.TEMPORARY) {
+            drop(child);
+        } else {
+            child.idleState = ChildState.WAITING;
+        }
+    }
+
+    private void drop(Child child) {
+        if (!child.gone) {
+            child.gone = true;
+            children.remove(child.name());
+        }
+    }
+
+    private enum Removal { NOT_A_CHILD, ALREADY_REMOVING, REMOVED }
+
+    private Removal requestRemoval(Child child, Outbox out) {
+        if (child.gone) {
+            return Removal.NOT_A_CHILD;
+        }
+        if (child.removed && child.run != null) {
+            return Removal.ALREADY_REMOVING;
+        }
+        child.removed = true;
+        if (child.run == null) {
+            drop(child);
+        } else {
+            requestStops(List.of(child.run), out);
+            settleBatches(out);
+        }
+        return Removal.REMOVED;
+    }
+
+    private void startBackoff() {
+        Duration delay = jittered(config.failureBackoff());
+        long generation = ++backoffGeneration;
+        inBackoff = true;
+        backoffTimer = config.clock().schedule(delay, () -> backoffExpired(generation));
+        emit(new BackoffStarted(name(), delay));
+    }
+
+    private Duration jittered(Duration base) {
+        try {
+            Duration d = config.backoffJitter().apply(base);
+            if (d != null && !d.isNegative()) {
+                return d;
+            }
+            LOG.log(System.Logger.Level.WARNING, "backoffJitter returned " + d + "; using " + base);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "backoffJitter threw; using " + base, e);
+        }
+        return base;
+    }
+
+    private void backoffExpired(long generation) {
+        Outbox out = new Outbox();
+        lock.lock();
+        try {
+            if (generation != backoffGeneration || !inBackoff || phase != Phase.RUNNING) {
+                return;
+            }
+            endBackoff();
+            emit(new BackoffEnded(name()));
+            for (Child c : children.values()) {
+                if (c.run == null && c.idleState == ChildState.BACKOFF && !c.removed) {
+                    startRun(c, out);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        out.run();
+    }
+
+    private void endBackoff() {
+        inBackoff = false;
+        failures.reset();
+        if (backoffTimer != null) {
+            backoffTimer.cancel();
+            backoffTimer = null;
+        }
+        changed.signalAll();
+    }
+
+    /**
+     * Stops every child, then terminates. {@code cause} is null for a stop, or the
+     * TerminateTreeException / fatal error that terminates the supervisor. A fatal error that
+     * arrives while already stopping still becomes the cause: it must reach the root.
+     */
+    private void beginShutdown(Throwable cause, Outbox out) {
+        if (phase != Phase.RUNNING) {
+            if (phase == Phase.STOPPING && Outcome.isFatal(cause) && !Outcome.isFatal(terminationCause)) {
+                terminationCause = cause;
+            }
+            return;
+        }
+        phase = Phase.STOPPING;
+        terminationCause = cause;
+        if (inBackoff) {
+            inBackoff = false;
+            backoffTimer.cancel();
+            backoffTimer = null;
+        }
+        wave = null;                           // nothing restarts any more
+        shutdown = new StopBatch(config.stopOrder());
+        for (Child c : children.values()) {
+            if (c.run != null) {
+                shutdown.add(c);
+            }
+        }
+        changed.signalAll();
+        settleBatches(out);
+    }
+
+    /** Every child's run is gone: terminate this run of the supervisor and tell its host. */
+    private void finishRun(Outbox out) {
+        phase = Phase.TERMINATED;
+        children.values().removeIf(c -> {
+            c.idleState = ChildState.WAITING;
+            boolean temporary = c.spec.restart() == Restart.TEMPORARY || c.removed;
+            c.gone |= temporary;
+            return temporary;
+        });
+        lastReport = new StopReport(unstopped(List.of(name())));
+        emit(new SupervisorTerminated(name(), terminationCause));
+        changed.signalAll();
+        Host ended = host;
+        host = null;
+        Throwable outcome = outcomeForHost();
+        out.add(() -> ended.ended(outcome));
+    }
+
+    /** What this run's end means to whoever ran it (API.md: propagation rules). */
+    private Throwable outcomeForHost() {
+        Throwable cause = terminationCause;
+        if (Outcome.isFatal(cause)) {
+            return cause;
+        }
+        if (cause instanceof TerminateTreeException tte) {
+            return config.propagateTermination() ? tte
+                    : new DoNotRestartException("supervisor \"" + name() + "\" terminated; propagateTermination is false", tte);
+        }
+        if (stoppedForGood) {
+            return new DoNotRestartException("supervisor \"" + name() + "\" was stopped with stop()");
+        }
+        return null;
+    }
+
+    /** Every run below this supervisor that is still running, depth first in add order. */
+    private List<UnstoppedService> unstopped(List<String> path) {
+        List<UnstoppedService> result = new ArrayList<>();
+        List<Run> live = new ArrayList<>(abandoned);
+        for (Child c : children.values()) {
+            if (c.run != null) {
+                live.add(c.run);
+            }
+        }
+        live.sort(java.util.Comparator.comparingLong(r -> r.child.seq));
+        for (Run run : live) {
+            if (run.sub != null) {
+                List<String> subPath = new ArrayList<>(path);
+                subPath.add(run.sub.name());
+                result.addAll(run.sub.unstoppedBelow(subPath));
+            } else {
+                result.add(new UnstoppedService(path, run.child.name()));
+            }
+        }
+        return result;
+    }
+
+    private List<UnstoppedService> unstoppedBelow(List<String> path) {
+        lock.lock();     // parent's lock is held: parent-before-child is the lock order
+        try {
+            return unstopped(path);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void emit(SupervisorEvent event) {
+        EventChannel c = channel;
+        if (c != null) {
+            c.emit(event);
+        }
+    }
+
+    private double currentFailures() {
+        return failures.current(config.clock().nanoTime());
+    }
+
+    private double threshold() {
+        return config.failureThreshold();
+    }
+
+    private Duration shutdownTimeoutOf(Child child) {
+        Duration own = child.spec.shutdownTimeout();
+        return own != null ? own : config.shutdownTimeout();
+    }
+
+    // ---------------------------------------------------------------- hosting: root, parent, serve()
+
+    /** Whoever runs a run of this supervisor, told (outside every lock) when that run ends. */
+    private interface Host {
+        void ended(Throwable outcome);
+    }
+
+    private static final Host ROOT = outcome -> { };
+
+    /** The host of a run started by {@link #serve}: the serving thread waits on it. */
+    private static final class ServeHost implements Host {
+        final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+        volatile Throwable outcome;
+
+        @Override
+        public void ended(Throwable outcome) {
+            this.outcome = outcome;
+            ended.countDown();
+        }
+    }
+
+    /** Called by the parent (outside its lock) to begin a run of this child supervisor. */
+    private void beginAsChildOf(Supervisor parentSupervisor, Run run) {
+        Outbox out = new Outbox();
+        lock.lock();
+        try {
+            if (run.stopRequested) {                      // stopped before it began
+                out.add(() -> parentSupervisor.runEnded(run, null));
+            } else if (stoppedForGood) {
+                out.add(() -> parentSupervisor.runEnded(run,
+                        new DoNotRestartException("supervisor \"" + name() + "\" was stopped with stop()")));
+            } else {
+                begin(new ChildHost(parentSupervisor, run), parentSupervisor, out);
+            }
+        } finally {
+            lock.unlock();
+        }
+        out.run();
+    }
+
+    private record ChildHost(Supervisor parent, Run run) implements Host {
+        @Override
+        public void ended(Throwable outcome) {
+            parent.runEnded(run, outcome);
+        }
+    }
+
+    /** Called by the parent (outside its lock) when it asks this child supervisor's run to stop. */
+    private void stopAsChild(Run run) {
+        Outbox out = new Outbox();
+        lock.lock();
+        try {
+            if (host instanceof ChildHost h && h.run() == run) {
+                beginShutdown(null, out);
+            }
+        } finally {
+            lock.unlock();
+        }
+        out.run();
+    }
+
+    private void stopFrom(Host requester) {
+        Outbox out = new Outbox();
+        lock.lock();
+        try {
+            if (host == requester) {
+                beginShutdown(null, out);
+            }
+        } finally {
+            lock.unlock();
+        }
+        out.run();
+    }
+
+    /** Makes this supervisor the parent of {@code sub}, for good. */
+    private void bindAsParentOf(Supervisor sub, String childName) {
+        if (sub == this) {
+            throw new IllegalArgumentException("supervisor \"" + name() + "\" cannot be its own child (\"" + childName + "\")");
+        }
+        bindAsParentOf(sub, this);
+    }
+
+    private static void bindAsParentOf(Supervisor sub, Supervisor newParent) {
+        BINDING.lock();
+        try {
+            for (Supervisor p = newParent; p != null; p = p.parent) {
+                if (p == sub) {
+                    throw new IllegalArgumentException("supervisor \"" + sub.name() + "\" is an ancestor of \""
+                            + newParent.name() + "\"; adding it would make a cycle");
+                }
+            }
+            sub.lock.lock();
+            try {
+                if (sub.parent != null) {
+                    throw new IllegalStateException("supervisor \"" + sub.name() + "\" is already a child of \""
+                            + sub.parent.name() + "\"; a supervisor has at most one parent");
+                }
+                if (sub.startedAsRoot || sub.phase != Phase.NEW || sub.host != null) {
+                    throw new IllegalStateException("supervisor \"" + sub.name() + "\" was already started; "
+                            + "only a new supervisor can become a child");
+                }
+                sub.parent = newParent;
+            } finally {
+                sub.lock.unlock();
+            }
+        } finally {
+            BINDING.unlock();
+        }
+    }
+
+    private static void unbind(Supervisor sub) {
+        BINDING.lock();
+        try {
+            sub.parent = null;
+        } finally {
+            BINDING.unlock();
+        }
+    }
+
+    private Child ownChild(ServiceRef ref) {
+        Objects.requireNonNull(ref, "ref must not be null");
+        if (!(ref instanceof Child child) || child.owner != this) {
+            throw new IllegalArgumentException(ref + " is not a child of supervisor \"" + name() + "\"");
+        }
+        return child;
+    }
+
+    private static long nonNegativeNanos(Duration d, String what) {
+        Objects.requireNonNull(d, what + " must not be null");
+        if (d.isNegative()) {
+            throw new IllegalArgumentException(what + " must be >= 0, was " + d);
+        }
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException overflow) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    private static Exception asException(Throwable t) {
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return (Exception) t;
+    }
+
+    /** Children to restart together once the stopping siblings have ended. */
+    private record Wave(StopBatch batch, Set<Child> toRestart) {
+        Wave(StopBatch batch) {
+            this(batch, new HashSet<>());
+        }
+    }
 
     /**
      * Builds supervisors. Every setter validates at once and names the bad value; {@link #build()}

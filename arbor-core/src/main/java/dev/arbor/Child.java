@@ -1,0 +1,45 @@
+package dev.arbor;
+
+/**
+ * One child of one supervisor: its spec, its place in add order, and its current run. It is also
+ * the child's {@link ServiceRef}, so refs compare by identity.
+ *
+ * <p>Mutable fields are guarded by the owning supervisor's lock.
+ */
+final class Child implements ServiceRef {
+    final Supervisor owner;
+    final ChildSpec spec;
+    final long seq;               // add order within the owner
+
+    Run run;                      // the live run, or null
+    ChildState idleState = ChildState.WAITING;   // WAITING or BACKOFF while run == null
+    int restarts;
+    boolean everStarted;
+    Throwable lastFailure;
+    boolean removed;              // remove() asked for it: drop it once its run is gone
+    boolean gone;                 // no longer a current child
+    StopBatch batch;              // the batch waiting for this child's run to end, if any
+
+    Child(Supervisor owner, ChildSpec spec, long seq) {
+        this.owner = owner;
+        this.spec = spec;
+        this.seq = seq;
+    }
+
+    @Override
+    public String name() {
+        return spec.name();
+    }
+
+    ChildState state() {
+        if (run == null) {
+            return idleState;
+        }
+        return run.stopRequested ? ChildState.STOPPING : ChildState.RUNNING;
+    }
+
+    @Override
+    public String toString() {
+        return "ServiceRef[" + owner.name() + "/" + spec.name() + "]";
+    }
+}
