@@ -523,9 +523,6 @@ public final class Supervisor implements Service, AutoCloseable {
         for (Child child : children.values()) {
             child.idleState = ChildState.WAITING;
             startRun(child, out);
-            if (phase != Phase.RUNNING) {
-                break;   // a thread could not be made: the supervisor is terminating
-            }
         }
     }
 
@@ -547,8 +544,10 @@ public final class Supervisor implements Service, AutoCloseable {
             if (child.everStarted) {
                 child.restarts--;
             }
-            beginShutdown(new IllegalStateException("supervisor \"" + name() + "\" could not create a thread for \""
-                    + child.name() + "\"", t), out);
+            // Terminate after the lock is released: callers may be iterating the children.
+            IllegalStateException cause = new IllegalStateException("supervisor \"" + name()
+                    + "\" could not create a thread for \"" + child.name() + "\"", t);
+            out.add(() -> terminate(cause));
             return;
         }
         run.thread = thread;
@@ -919,6 +918,17 @@ public final class Supervisor implements Service, AutoCloseable {
         }
         changed.signalAll();
         settleBatches(out);
+    }
+
+    private void terminate(Throwable cause) {
+        Outbox out = new Outbox();
+        lock.lock();
+        try {
+            beginShutdown(cause, out);
+        } finally {
+            lock.unlock();
+        }
+        out.run();
     }
 
     /** Every child's run is gone: terminate this run of the supervisor and tell its host. */
