@@ -3,10 +3,6 @@ package dev.arbor.internal;
 import dev.arbor.DoNotRestartException;
 import dev.arbor.TerminateTreeException;
 
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.Set;
-
 /**
  * How a run ended when no stop was requested, classified per API.md's table.
  *
@@ -17,6 +13,8 @@ import java.util.Set;
  *                 or {@code thrown}
  */
 public record Outcome(Kind kind, Throwable thrown, Throwable decisive) {
+    private static final int MAX_CAUSE_DEPTH = 128;
+
     /** The classes of ending. */
     public enum Kind { RETURNED, FAILED, DO_NOT_RESTART, TERMINATE_TREE, FATAL }
 
@@ -33,8 +31,10 @@ public record Outcome(Kind kind, Throwable thrown, Throwable decisive) {
         if (isFatal(thrown)) {
             return new Outcome(Kind.FATAL, thrown, thrown);
         }
-        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Throwable t = thrown; t != null && seen.add(t); t = t.getCause()) {
+        // A bounded walk instead of a visited set: no allocation on the restart path, and a
+        // (rare, but possible through initCause) cycle in the chain still ends.
+        Throwable t = thrown;
+        for (int depth = 0; t != null && depth < MAX_CAUSE_DEPTH; depth++, t = t.getCause()) {
             if (t instanceof DoNotRestartException) {
                 return new Outcome(Kind.DO_NOT_RESTART, thrown, t);
             }
