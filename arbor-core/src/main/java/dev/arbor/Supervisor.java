@@ -1204,13 +1204,14 @@ public final class Supervisor implements Service, AutoCloseable {
 
         /**
          * How many decayed failures are tolerated; one more (strictly greater) starts a backoff.
-         * Default 5.0. Zero makes every counted failure start a backoff.
+         * Default 5.0. Zero makes every counted failure start a backoff;
+         * {@link Double#POSITIVE_INFINITY} never backs off.
          *
-         * @throws IllegalArgumentException if negative, NaN or infinite
+         * @throws IllegalArgumentException if negative or NaN
          */
         public Builder failureThreshold(double failures) {
-            if (!(failures >= 0) || Double.isInfinite(failures)) {
-                throw new IllegalArgumentException("failureThreshold must be finite and >= 0, was " + failures);
+            if (!(failures >= 0)) {
+                throw new IllegalArgumentException("failureThreshold must be >= 0, was " + failures);
             }
             this.failureThreshold = failures;
             return this;
