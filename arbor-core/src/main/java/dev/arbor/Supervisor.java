@@ -97,7 +97,8 @@ public final class Supervisor implements Service, AutoCloseable {
     private enum Phase { NEW, RUNNING, STOPPING, TERMINATED }
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();     // a run ended, or the phase changed
+    private final Condition phaseChanged = lock.newCondition();
+    private final Condition runEnded = lock.newCondition();    // signalled only while runWaiters > 0
     private final LinkedHashMap<String, Child> children = new LinkedHashMap<>();
     private final Set<Run> abandoned = new LinkedHashSet<>();  // timed-out runs still alive
     private final FailureCounter failures;
@@ -110,6 +111,7 @@ public final class Supervisor implements Service, AutoCloseable {
     private boolean stoppedForGood;          // stop() was called on it directly
     private Host host;                       // who runs it now; null between runs
     private long nextSeq;
+    private int runWaiters;                  // callers in removeAndWait: stopping 100k children must not wake anyone 100k times
     private boolean inBackoff;
     private long backoffGeneration;
     private Cancellable backoffTimer;
@@ -261,15 +263,17 @@ public final class Supervisor implements Service, AutoCloseable {
             return true;
         }
         lock.lock();
+        runWaiters++;
         try {
             while (!run.ended) {
                 if (nanos <= 0) {
                     return false;
                 }
-                nanos = changed.awaitNanos(nanos);
+                nanos = runEnded.awaitNanos(nanos);
             }
             return true;
         } finally {
+            runWaiters--;
             lock.unlock();
         }
     }
@@ -334,7 +338,7 @@ public final class Supervisor implements Service, AutoCloseable {
             lock.lock();
             try {
                 while (phase != Phase.TERMINATED) {
-                    changed.awaitUninterruptibly();
+                    phaseChanged.awaitUninterruptibly();
                 }
             } finally {
                 lock.unlock();
@@ -351,7 +355,7 @@ public final class Supervisor implements Service, AutoCloseable {
         lock.lock();
         try {
             while (phase != Phase.TERMINATED) {
-                changed.await();
+                phaseChanged.await();
             }
         } finally {
             lock.unlock();
@@ -379,7 +383,7 @@ public final class Supervisor implements Service, AutoCloseable {
             if (phase == Phase.NEW) {
                 phase = Phase.TERMINATED;
                 lastReport = new StopReport(List.of());
-                changed.signalAll();
+                phaseChanged.signalAll();
             } else if (phase == Phase.RUNNING) {
                 beginShutdown(null, out);
             }
@@ -390,7 +394,7 @@ public final class Supervisor implements Service, AutoCloseable {
         lock.lock();
         try {
             while (phase != Phase.TERMINATED) {
-                changed.await();
+                phaseChanged.await();
             }
             return lastReport;
         } finally {
@@ -424,7 +428,7 @@ public final class Supervisor implements Service, AutoCloseable {
                 if (nanos <= 0) {
                     return false;
                 }
-                nanos = changed.awaitNanos(nanos);
+                nanos = phaseChanged.awaitNanos(nanos);
             }
             return true;
         } finally {
@@ -519,7 +523,7 @@ public final class Supervisor implements Service, AutoCloseable {
         terminationCause = null;
         lastReport = null;
         failures.reset();
-        changed.signalAll();
+        phaseChanged.signalAll();
         for (Child child : children.values()) {
             child.idleState = ChildState.WAITING;
             startRun(child, out);
@@ -602,7 +606,9 @@ public final class Supervisor implements Service, AutoCloseable {
             return;
         }
         run.ended = true;
-        changed.signalAll();
+        if (runWaiters > 0) {
+            runEnded.signalAll();
+        }
         if (run.deadline != null) {
             run.deadline.runGone();
         }
@@ -794,7 +800,6 @@ public final class Supervisor implements Service, AutoCloseable {
         detach(child);
         emit(new ServiceStopTimeout(name(), child.name()));
         afterStop(child);
-        changed.signalAll();
     }
 
     private void detach(Child child) {
@@ -887,7 +892,6 @@ public final class Supervisor implements Service, AutoCloseable {
             backoffTimer.cancel();
             backoffTimer = null;
         }
-        changed.signalAll();
     }
 
     /**
@@ -916,7 +920,7 @@ public final class Supervisor implements Service, AutoCloseable {
                 shutdown.add(c);
             }
         }
-        changed.signalAll();
+        phaseChanged.signalAll();
         settleBatches(out);
     }
 
@@ -942,7 +946,7 @@ public final class Supervisor implements Service, AutoCloseable {
         });
         lastReport = new StopReport(unstopped(List.of(name())));
         emit(new SupervisorTerminated(name(), terminationCause));
-        changed.signalAll();
+        phaseChanged.signalAll();
         Host ended = host;
         host = null;
         Throwable outcome = outcomeForHost();
