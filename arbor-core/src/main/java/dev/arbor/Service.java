@@ -14,7 +14,11 @@ package dev.arbor;
  *       for the others;</li>
  *   <li>throws {@link DoNotRestartException} or {@link TerminateTreeException} (anywhere in the
  *       cause chain): removed for good, or the whole supervisor terminates;</li>
- *   <li>ends <b>after a stop was requested</b> (in any way): stopped, not restarted, not a failure.</li>
+ *   <li>ends <b>after a stop was requested</b> (in any way): stopped, not restarted, not a failure;</li>
+ *   <li>throws a <b>fatal JVM error</b> (a {@link VirtualMachineError} other than
+ *       {@link StackOverflowError}), even after a stop request: never restarted; the supervisor
+ *       and all its ancestors terminate and the root's {@link Supervisor#run()} throws it (see
+ *       {@link Supervisor}).</li>
  * </ul>
  * A well-behaved service returns promptly once {@link ServiceContext#isStopping()} is true or its
  * thread is interrupted. One that does not is abandoned after its shutdown timeout and listed in
