@@ -1,30 +1,177 @@
 package dev.arbor;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * One run of one child: a thread serving a leaf service, or a run of a child supervisor (which
- * has no thread of its own). Mutable fields are guarded by the owning supervisor's lock, except
- * {@code stopRequested}, which a child supervisor reads when it begins the run.
+ * has no thread of its own). For a leaf run it is also the {@link ServiceContext} the service
+ * sees, one object per run, since an idle child's footprint is what 100,000 children multiply.
+ *
+ * <p>Fields marked "lock" are guarded by the owning supervisor's lock. The stop signal
+ * ({@code stopRequested}, onStop actions, waiters) is lock-free, so a service can poll it freely
+ * and nothing a service does with its context can block the supervisor.
  */
-final class Run {
+final class Run implements ServiceContext {
+    private static final System.Logger LOG = System.getLogger("dev.arbor");
+    private static final VarHandle ACTIONS;
+    private static final VarHandle LATCH;
+    /** The value of {@code actions} once the stop was requested: later actions run at once. */
+    private static final Object STOPPED = new Object();
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            ACTIONS = lookup.findVarHandle(Run.class, "actions", Object.class);
+            LATCH = lookup.findVarHandle(Run.class, "foreignWaiters", CountDownLatch.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     final Child child;
     final int restarts;
-    final RunContext ctx;         // leaf runs only
     final Supervisor sub;         // child-supervisor runs only
-    Thread thread;                // leaf runs only
+    Thread thread;                // leaf runs only; set before the thread starts
 
     volatile boolean stopRequested;
-    boolean ended;
-    boolean abandoned;            // its stop timed out: reported, kept only for StopReports
-    Deadline deadline;
+    boolean ended;                // lock
+    boolean abandoned;            // lock: its stop timed out; kept only for StopReports
+    Deadline deadline;            // lock
+    Throwable endThrown;          // what the run threw; handed from its thread to the supervisor
 
-    Run(Child child, int restarts, RunContext ctx, Supervisor sub) {
+    @SuppressWarnings("unused")   // via ACTIONS: null, a Runnable, a List<Runnable>, or STOPPED
+    private volatile Object actions;
+    @SuppressWarnings("unused")   // via LATCH: made only if a thread other than the run's own waits
+    private volatile CountDownLatch foreignWaiters;
+
+    Run(Child child, int restarts, Supervisor sub) {
         this.child = child;
         this.restarts = restarts;
-        this.ctx = ctx;
         this.sub = sub;
+    }
+
+    // ---------------------------------------------------------------- ServiceContext
+
+    @Override
+    public String name() {
+        return child.name();
+    }
+
+    @Override
+    public boolean isStopping() {
+        return stopRequested;
+    }
+
+    @Override
+    public int restarts() {
+        return restarts;
+    }
+
+    /**
+     * The run's own thread parks until the stop request's interrupt; any other thread waits on a
+     * latch made on first use. The stop request sets the flag before it interrupts and before it
+     * reads the latch, so no waiter can miss it.
+     */
+    @Override
+    public void awaitStop() throws InterruptedException {
+        if (Thread.currentThread() != thread) {
+            awaitStopFromAnotherThread();
+            return;
+        }
+        while (!stopRequested) {
+            java.util.concurrent.locks.LockSupport.park(this);
+            if (Thread.interrupted()) {
+                if (!stopRequested) {
+                    throw new InterruptedException();
+                }
+                break;
+            }
+        }
+        Thread.currentThread().interrupt();   // the stop request's interrupt: keep it visible
+    }
+
+    private void awaitStopFromAnotherThread() throws InterruptedException {
+        CountDownLatch latch = foreignWaiters;
+        if (latch == null) {
+            CountDownLatch made = new CountDownLatch(1);
+            latch = (CountDownLatch) LATCH.compareAndExchange(this, null, made);
+            latch = latch == null ? made : latch;
+        }
+        if (stopRequested) {
+            return;
+        }
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            if (!stopRequested) {
+                throw e;
+            }
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void onStop(Runnable action) {
+        Objects.requireNonNull(action, "onStop action must not be null");
+        while (true) {
+            Object current = actions;
+            if (current == STOPPED) {
+                runQuietly(action);
+                return;
+            }
+            if (ACTIONS.compareAndSet(this, current, withAction(current, action))) {
+                return;
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object withAction(Object current, Runnable action) {
+        if (current == null) {
+            return action;
+        }
+        List<Runnable> list = new ArrayList<>();
+        if (current instanceof Runnable single) {
+            list.add(single);
+        } else {
+            list.addAll((List<Runnable>) current);
+        }
+        list.add(action);
+        return list;
+    }
+
+    /**
+     * Asks a leaf run to stop: the flag, then the onStop actions on a virtual thread of their own
+     * (one that blocks stalls nobody; its time counts against the shutdown timeout), then the
+     * interrupt, then waiters on other threads. Called under the supervisor's lock; never blocks.
+     */
+    @SuppressWarnings("unchecked")
+    void requestStop() {
+        stopRequested = true;
+        Object registered = ACTIONS.getAndSet(this, STOPPED);
+        if (registered != null) {
+            List<Runnable> toRun = registered instanceof Runnable single ? List.of(single) : (List<Runnable>) registered;
+            Thread.ofVirtual().name(child.owner.name() + "/" + child.name() + "/onStop")
+                    .start(() -> toRun.forEach(Run::runQuietly));
+        }
+        thread.interrupt();
+        CountDownLatch latch = foreignWaiters;
+        if (latch != null) {
+            latch.countDown();
+        }
+    }
+
+    private static void runQuietly(Runnable action) {
+        try {
+            action.run();
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.WARNING, "onStop action threw", t);
+        }
     }
 
     /**
@@ -34,7 +181,7 @@ final class Run {
     static final class Deadline {
         final List<Run> runs = new ArrayList<>();
         int pending;
-        dev.arbor.Cancellable timer;
+        Cancellable timer;
 
         void add(Run run) {
             runs.add(run);

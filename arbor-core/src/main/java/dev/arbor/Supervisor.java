@@ -24,7 +24,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -54,25 +56,9 @@ import java.util.function.Consumer;
  * <p><b>Trees</b>. A supervisor added as a child is run by its parent, without a thread of its
  * own; its parent may run it again after stopping it for a restart. It may be the child of at
  * most one supervisor, ever. {@link TerminateTreeException} terminates a supervisor and, unless
- * {@code propagateTermination(false)}, its ancestors.
- *
- * <p><b>Fatal JVM errors</b>. A run that throws a {@link VirtualMachineError} other than
- * {@link StackOverflowError} ({@link OutOfMemoryError}, {@link InternalError},
- * {@link UnknownError}...) is never restarted into a broken JVM:
- * <ul>
- *   <li>its supervisor <b>terminates</b> (stopping its other children as {@link #stop()} does) with
- *       the error as its {@link #terminationCause()}, whatever the child's {@link Restart} type,
- *       after a {@link SupervisorEvent.ServiceFailed} that is not counted;</li>
- *   <li>it <b>passes up</b> every level: a child supervisor ends with the same error whatever its
- *       {@code propagateTermination}, so every ancestor terminates too, and {@link #serve} throws it;</li>
- *   <li>the root's {@link #run()} <b>throws it</b>;</li>
- *   <li>it counts even when the run threw it <b>after a stop request</b> (the run is reported
- *       {@link SupervisorEvent.ServiceStopped}, then the supervisor terminates), or after its stop
- *       timed out: then it beats a concurrent {@link #stop()} as the termination cause;</li>
- *   <li>only the error itself decides: an exception whose <em>cause</em> is a fatal error, a
- *       {@link StackOverflowError} and every other {@link Error} are ordinary failures, restarted
- *       and counted.</li>
- * </ul>
+ * {@code propagateTermination(false)}, its ancestors; a fatal JVM error (a
+ * {@link VirtualMachineError} other than {@link StackOverflowError}) always terminates the whole
+ * tree rather than restart into a broken JVM, and the root's {@link #run()} throws it.
  *
  * <p><b>Threads</b>. All methods are thread-safe. Each supervisor guards its state with one lock
  * that is never held while blocking or while calling user code. The supervisor itself owns no
@@ -119,6 +105,9 @@ public final class Supervisor implements Service, AutoCloseable {
     private final Set<Run> abandoned = new LinkedHashSet<>();  // timed-out runs still alive
     private final FailureCounter failures;
     private final EventChannel ownChannel;                     // null: inherit or log
+    private final ConcurrentLinkedQueue<Run> endedRuns = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean combining = new AtomicBoolean();
+    private final Thread.Builder virtualThreads;               // lock: reused, names each run's thread
 
     private volatile Supervisor parent;      // set once, under BINDING and this lock
     private volatile EventChannel channel;   // the channel of the current run
@@ -140,6 +129,7 @@ public final class Supervisor implements Service, AutoCloseable {
         this.config = config;
         this.failures = new FailureCounter(config.failureDecay());
         this.ownChannel = config.listener() == null ? null : new EventChannel(config.listener());
+        this.virtualThreads = Thread.ofVirtual();
     }
 
     // ---------------------------------------------------------------- public API
@@ -454,8 +444,7 @@ public final class Supervisor implements Service, AutoCloseable {
 
     /**
      * Why it terminated, if not by a stop: the {@link TerminateTreeException} or fatal JVM error
-     * that ended its last run. Empty while it runs, and after a stop (unless a fatal JVM error was
-     * thrown during that stop: it is always the cause).
+     * that ended its last run. Empty while it runs, and after a stop.
      */
     public Optional<Throwable> terminationCause() {
         lock.lock();
@@ -480,7 +469,7 @@ public final class Supervisor implements Service, AutoCloseable {
     @Override
     public void serve(ServiceContext ctx) throws Exception {
         Objects.requireNonNull(ctx, "ctx must not be null");
-        Supervisor hostSupervisor = ctx instanceof RunContext rc ? rc.owner : null;
+        Supervisor hostSupervisor = ctx instanceof Run r ? r.child.owner : null;
         if (hostSupervisor != null && parent != hostSupervisor) {
             bindAsParentOf(this, hostSupervisor);
         }
@@ -551,13 +540,12 @@ public final class Supervisor implements Service, AutoCloseable {
         int restarts = child.everStarted ? ++child.restarts : 0;
         Service service = child.spec.service();
         if (service instanceof Supervisor sub) {
-            Run run = new Run(child, restarts, null, sub);
+            Run run = new Run(child, restarts, sub);
             attach(child, run, restarts);
             out.add(() -> sub.beginAsChildOf(this, run));
             return;
         }
-        RunContext ctx = new RunContext(this, child.name(), restarts);
-        Run run = new Run(child, restarts, ctx, null);
+        Run run = new Run(child, restarts, null);
         Thread thread;
         try {
             thread = newThread(run);
@@ -586,7 +574,7 @@ public final class Supervisor implements Service, AutoCloseable {
         Runnable body = () -> serveOnce(run);
         ThreadFactory factory = config.threadFactory();
         if (factory == null) {
-            return Thread.ofVirtual().name(name() + "/" + run.child.name()).unstarted(body);
+            return virtualThreads.name(name() + "/" + run.child.name()).unstarted(body);
         }
         Thread thread = factory.newThread(body);
         if (thread == null) {
@@ -599,11 +587,46 @@ public final class Supervisor implements Service, AutoCloseable {
     private void serveOnce(Run run) {
         Throwable thrown = null;
         try {
-            run.child.spec.service().serve(run.ctx);
+            run.child.spec.service().serve(run);
         } catch (Throwable t) {
             thrown = t;
         }
-        runEnded(run, thrown);
+        run.endThrown = thrown;
+        endedRuns.add(run);
+        if (combining.compareAndSet(false, true)) {
+            combineEndedRuns();
+        }
+    }
+
+    /**
+     * Processes the ends of leaf runs, queued by their threads. One ending thread at a time (the
+     * one that set {@code combining}) takes the lock and processes every queued end; the others
+     * queue theirs and exit at once. So 100,000 children ending together never convoy on the
+     * lock, and no API caller is ever drafted into processing a restart storm.
+     */
+    private void combineEndedRuns() {
+        while (true) {
+            Outbox out = new Outbox();
+            lock.lock();
+            try {
+                processEndedRuns(out);
+            } finally {
+                lock.unlock();
+            }
+            out.run();
+            combining.set(false);
+            // An end queued after the last poll but before the flag cleared has no combiner yet.
+            if (endedRuns.isEmpty() || !combining.compareAndSet(false, true)) {
+                return;
+            }
+        }
+    }
+
+    private void processEndedRuns(Outbox out) {
+        Run run;
+        while ((run = endedRuns.poll()) != null) {
+            onRunEnded(run, run.endThrown, out);
+        }
     }
 
     /** A run ended: on the run's own thread, or (child supervisors) after their last child ended. */
@@ -631,9 +654,6 @@ public final class Supervisor implements Service, AutoCloseable {
         }
         if (run.abandoned) {        // its end was already reported as ServiceStopTimeout
             abandoned.remove(run);
-            if (Outcome.isFatal(thrown)) {
-                beginShutdown(thrown, out);
-            }
             return;
         }
         Child child = run.child;
@@ -641,9 +661,6 @@ public final class Supervisor implements Service, AutoCloseable {
         if (run.stopRequested) {
             emit(new ServiceStopped(name(), child.name()));
             afterStop(child);
-            if (Outcome.isFatal(thrown)) {   // a stopped run is not a failure, but a broken JVM still ends the tree
-                beginShutdown(thrown, out);
-            }
         } else {
             decide(child, Outcome.of(thrown), out);
         }
@@ -780,7 +797,7 @@ public final class Supervisor implements Service, AutoCloseable {
                 Supervisor sub = run.sub;
                 out.add(() -> sub.stopAsChild(run));
             } else {
-                run.ctx.requestStop(run.thread);
+                run.requestStop();
             }
             Duration timeout = shutdownTimeoutOf(run.child);
             if (timeout.isZero()) {
@@ -803,6 +820,9 @@ public final class Supervisor implements Service, AutoCloseable {
         Outbox out = new Outbox();
         lock.lock();
         try {
+            // Runs that ended but whose end waits in the queue (no carrier was free for the
+            // combiner) did stop in time: they must not be reported as hung.
+            processEndedRuns(out);
             for (Run run : deadline.runs) {
                 if (!run.ended && !run.abandoned) {
                     abandon(run);
