@@ -56,9 +56,25 @@ import java.util.function.Consumer;
  * <p><b>Trees</b>. A supervisor added as a child is run by its parent, without a thread of its
  * own; its parent may run it again after stopping it for a restart. It may be the child of at
  * most one supervisor, ever. {@link TerminateTreeException} terminates a supervisor and, unless
- * {@code propagateTermination(false)}, its ancestors; a fatal JVM error (a
- * {@link VirtualMachineError} other than {@link StackOverflowError}) always terminates the whole
- * tree rather than restart into a broken JVM, and the root's {@link #run()} throws it.
+ * {@code propagateTermination(false)}, its ancestors.
+ *
+ * <p><b>Fatal JVM errors</b>. A run that throws a {@link VirtualMachineError} other than
+ * {@link StackOverflowError} ({@link OutOfMemoryError}, {@link InternalError},
+ * {@link UnknownError}...) is never restarted into a broken JVM:
+ * <ul>
+ *   <li>its supervisor <b>terminates</b> (stopping its other children as {@link #stop()} does) with
+ *       the error as its {@link #terminationCause()}, whatever the child's {@link Restart} type,
+ *       after a {@link SupervisorEvent.ServiceFailed} that is not counted;</li>
+ *   <li>it <b>passes up</b> every level: a child supervisor ends with the same error whatever its
+ *       {@code propagateTermination}, so every ancestor terminates too, and {@link #serve} throws it;</li>
+ *   <li>the root's {@link #run()} <b>throws it</b>;</li>
+ *   <li>it counts even when the run threw it <b>after a stop request</b> (the run is reported
+ *       {@link SupervisorEvent.ServiceStopped}, then the supervisor terminates), or after its stop
+ *       timed out: then it beats a concurrent {@link #stop()} as the termination cause;</li>
+ *   <li>only the error itself decides: an exception whose <em>cause</em> is a fatal error, a
+ *       {@link StackOverflowError} and every other {@link Error} are ordinary failures, restarted
+ *       and counted.</li>
+ * </ul>
  *
  * <p><b>Threads</b>. All methods are thread-safe. Each supervisor guards its state with one lock
  * that is never held while blocking or while calling user code. The supervisor itself owns no
@@ -444,7 +460,8 @@ public final class Supervisor implements Service, AutoCloseable {
 
     /**
      * Why it terminated, if not by a stop: the {@link TerminateTreeException} or fatal JVM error
-     * that ended its last run. Empty while it runs, and after a stop.
+     * that ended its last run. Empty while it runs, and after a stop (unless a fatal JVM error was
+     * thrown during that stop: it is always the cause).
      */
     public Optional<Throwable> terminationCause() {
         lock.lock();
@@ -654,6 +671,9 @@ public final class Supervisor implements Service, AutoCloseable {
         }
         if (run.abandoned) {        // its end was already reported as ServiceStopTimeout
             abandoned.remove(run);
+            if (Outcome.isFatal(thrown)) {
+                beginShutdown(thrown, out);
+            }
             return;
         }
         Child child = run.child;
@@ -661,6 +681,9 @@ public final class Supervisor implements Service, AutoCloseable {
         if (run.stopRequested) {
             emit(new ServiceStopped(name(), child.name()));
             afterStop(child);
+            if (Outcome.isFatal(thrown)) {   // a stopped run is not a failure, but a broken JVM still ends the tree
+                beginShutdown(thrown, out);
+            }
         } else {
             decide(child, Outcome.of(thrown), out);
         }
