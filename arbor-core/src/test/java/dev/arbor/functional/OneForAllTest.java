@@ -1,0 +1,246 @@
+package dev.arbor.functional;
+
+import dev.arbor.ChildInfo;
+import dev.arbor.ChildSpec;
+import dev.arbor.ChildState;
+import dev.arbor.Jitter;
+import dev.arbor.Restart;
+import dev.arbor.StopOrder;
+import dev.arbor.Strategy;
+import dev.arbor.Supervisor;
+import dev.arbor.SupervisorEvent;
+import dev.arbor.SupervisorEvent.BackoffEnded;
+import dev.arbor.SupervisorEvent.BackoffStarted;
+import dev.arbor.SupervisorEvent.ServiceFailed;
+import dev.arbor.SupervisorEvent.ServiceStarted;
+import dev.arbor.SupervisorEvent.ServiceStopTimeout;
+import dev.arbor.SupervisorEvent.ServiceStopped;
+import dev.arbor.SupervisorState;
+import dev.arbor.support.EventLog;
+import dev.arbor.support.Eventually;
+import dev.arbor.testing.ManualClock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
+
+/**
+ * API.md "Strategies", ONE_FOR_ALL: a failure stops every other child exactly as {@code stop()}
+ * does (REVERSE one at a time, or PARALLEL), each up to its shutdown timeout; TEMPORARY ones are
+ * removed; when the last has ended, all start again in add order. One failure counts once; a
+ * backoff makes them all wait for its end. Children are {@link Sibling}s a, b, c, d (in add order).
+ */
+class OneForAllTest {
+    private final ManualClock clock = new ManualClock();
+    private final EventLog log = new EventLog();
+    private final List<String> journal = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, Sibling> siblings = new LinkedHashMap<>();
+    private Supervisor sup;
+
+    @AfterEach
+    void stop() throws Exception {
+        siblings.values().forEach(Sibling::release);
+        if (sup != null) {
+            sup.stop();
+        }
+    }
+
+    private Supervisor.Builder builder() {
+        return Supervisor.builder("sup").strategy(Strategy.ONE_FOR_ALL).clock(clock).onEvent(log)
+                .failureThreshold(100).backoffJitter(Jitter.none()).failureBackoff(Duration.ofSeconds(10));
+    }
+
+    private Sibling sibling(String name) {
+        return siblings.computeIfAbsent(name, n -> new Sibling(n, journal));
+    }
+
+    /** Adds a Sibling per spec (or PERMANENT name) and starts; consumes the ServiceStarted events. */
+    private void start(Supervisor.Builder b, Object... children) {
+        sup = b.build();
+        for (Object c : children) {
+            if (c instanceof ChildSpec spec) {
+                sup.add(spec);
+            } else {
+                sup.add((String) c, sibling((String) c));
+            }
+        }
+        sup.start();
+        for (int i = 0; i < children.length; i++) {
+            log.next(ServiceStarted.class);
+        }
+    }
+
+    private Map<String, ChildState> states() {
+        Map<String, ChildState> states = new LinkedHashMap<>();
+        for (ChildInfo c : sup.children()) {
+            states.put(c.name(), c.state());
+        }
+        return states;
+    }
+
+    private void expectStarts(String... names) {
+        for (String name : names) {
+            ServiceStarted started = log.next(ServiceStarted.class);
+            assertThat(started.service()).isEqualTo(name);
+            assertThat(started.restarts()).isEqualTo(1);
+        }
+    }
+
+    private void expectStopped(String... names) {
+        for (String name : names) {
+            assertThat(log.next(SupervisorEvent.class)).isEqualTo(new ServiceStopped("sup", name));
+        }
+    }
+
+    @Test
+    void failureStopsEveryOtherChildInReverseAddOrderOneAtATime() {
+        start(builder().stopOrder(StopOrder.REVERSE), "a", "b", "c", "d");
+        sibling("a").hold();
+        sibling("c").hold();
+        sibling("d").hold();
+        sibling("b").fail();
+        ServiceFailed failed = log.next(ServiceFailed.class);
+        assertThat(failed.service()).isEqualTo("b");
+        assertThat(failed.restarting()).isTrue();
+
+        Eventually.until("d saw its stop", sibling("d")::stopSeen);
+        assertThat(states()).containsExactly(entry("a", ChildState.RUNNING), entry("b", ChildState.WAITING),
+                entry("c", ChildState.RUNNING), entry("d", ChildState.STOPPING));
+        sibling("d").release();
+        expectStopped("d");
+        Eventually.until("c saw its stop", sibling("c")::stopSeen);
+        assertThat(states()).containsExactly(entry("a", ChildState.RUNNING), entry("b", ChildState.WAITING),
+                entry("c", ChildState.STOPPING), entry("d", ChildState.WAITING));
+        sibling("c").release();
+        expectStopped("c");
+        Eventually.until("a saw its stop", sibling("a")::stopSeen);
+        assertThat(states()).containsEntry("a", ChildState.STOPPING).containsEntry("b", ChildState.WAITING);
+        sibling("a").release();
+        expectStopped("a");
+
+        expectStarts("a", "b", "c", "d");
+        assertThat(journal).containsExactly("stop d", "stop c", "stop a");
+        assertThat(states()).containsExactly(entry("a", ChildState.RUNNING), entry("b", ChildState.RUNNING),
+                entry("c", ChildState.RUNNING), entry("d", ChildState.RUNNING));
+    }
+
+    @Test
+    void parallelStopOrderAsksEveryOtherChildAtOnceAndRestartsAfterTheLastEnds() {
+        start(builder().stopOrder(StopOrder.PARALLEL), "a", "b", "c", "d");
+        sibling("a").hold();
+        sibling("c").hold();
+        sibling("d").hold();
+        sibling("b").fail();
+        log.next(ServiceFailed.class);
+        Eventually.until("a, c and d all saw their stop",
+                () -> sibling("a").stopSeen() && sibling("c").stopSeen() && sibling("d").stopSeen());
+        assertThat(states()).containsExactly(entry("a", ChildState.STOPPING), entry("b", ChildState.WAITING),
+                entry("c", ChildState.STOPPING), entry("d", ChildState.STOPPING));
+
+        sibling("a").release();
+        sibling("d").release();
+        assertThat(List.of(log.next(ServiceStopped.class).service(), log.next(ServiceStopped.class).service()))
+                .containsExactlyInAnyOrder("a", "d");
+        assertThat(states()).containsEntry("b", ChildState.WAITING).containsEntry("c", ChildState.STOPPING);
+
+        sibling("c").release();
+        expectStopped("c");
+        expectStarts("a", "b", "c", "d");
+    }
+
+    @Test
+    void temporarySiblingsAreStoppedAndRemovedNotRestarted() {
+        start(builder(), "a", "b", ChildSpec.of("c", sibling("c")).withRestart(Restart.TEMPORARY), "d");
+        sibling("b").fail();
+        log.next(ServiceFailed.class);
+        expectStopped("d", "c", "a");
+        expectStarts("a", "b", "d");
+        assertThat(states()).containsExactly(entry("a", ChildState.RUNNING), entry("b", ChildState.RUNNING),
+                entry("d", ChildState.RUNNING));
+    }
+
+    @Test
+    void oneFailureIsCountedOnceHoweverManyChildrenItRestarts() {
+        start(builder().failureThreshold(1), "a", "b", "c", "d");
+        sibling("b").fail();
+        assertThat(log.next(ServiceFailed.class).failures()).isEqualTo(1.0);
+        expectStopped("d", "c", "a");
+        expectStarts("a", "b", "c", "d");
+        assertThat(sup.state()).isEqualTo(SupervisorState.RUNNING);
+
+        sibling("a").fail();                 // 2 > 1: had the first counted four times, 5
+        assertThat(log.next(BackoffStarted.class)).isNotNull();
+        assertThat(log.next(ServiceFailed.class).failures()).isEqualTo(2.0);
+    }
+
+    @Test
+    void failureThatStartsABackoffMakesEveryStoppedChildWaitForItsEnd() {
+        start(builder().failureThreshold(0), "a", "b", "c", "d");
+        sibling("b").fail();
+        log.next(BackoffStarted.class);
+        ServiceFailed failed = log.next(ServiceFailed.class);
+        assertThat(failed.restarting()).isFalse();
+        expectStopped("d", "c", "a");
+        Eventually.until("every child waits for the backoff", () -> states().values().stream()
+                .allMatch(s -> s == ChildState.BACKOFF));
+        assertThat(sup.state()).isEqualTo(SupervisorState.BACKOFF);
+
+        clock.advance(Duration.ofSeconds(10).minusNanos(1));
+        assertThat(states()).containsOnly(entry("a", ChildState.BACKOFF), entry("b", ChildState.BACKOFF),
+                entry("c", ChildState.BACKOFF), entry("d", ChildState.BACKOFF));
+        clock.advance(Duration.ofNanos(1));
+        log.next(BackoffEnded.class);
+        expectStarts("a", "b", "c", "d");
+    }
+
+    @Test
+    void failureDuringARunningBackoffAlsoWaitsForItsEnd() {
+        start(builder().failureThreshold(0), "a", "b");
+        sibling("b").fail();
+        log.next(BackoffStarted.class);
+        log.next(ServiceFailed.class);
+        expectStopped("a");
+        Eventually.until("a and b wait", () -> states().values().stream().allMatch(s -> s == ChildState.BACKOFF));
+
+        sup.add("e", sibling("e"));           // starts at once, backoff or not
+        assertThat(log.next(ServiceStarted.class).service()).isEqualTo("e");
+        sibling("e").fail();
+        ServiceFailed eFailed = log.next(ServiceFailed.class);
+        assertThat(eFailed.service()).isEqualTo("e");
+        assertThat(eFailed.restarting()).isFalse();
+        assertThat(states()).containsExactly(entry("a", ChildState.BACKOFF), entry("b", ChildState.BACKOFF),
+                entry("e", ChildState.BACKOFF));
+
+        clock.advance(Duration.ofSeconds(10));
+        log.next(BackoffEnded.class);
+        expectStarts("a", "b", "e");
+    }
+
+    @Test
+    void hungSiblingDelaysTheRestartOnlyUntilItsShutdownTimeout() {
+        start(builder(), "a", "b", "c",
+                ChildSpec.of("d", sibling("d")).withShutdownTimeout(Duration.ofSeconds(5)));
+        sibling("d").hold();
+        sibling("b").fail();
+        log.next(ServiceFailed.class);
+        Eventually.until("d saw its stop", sibling("d")::stopSeen);
+        Eventually.until("d's shutdown timeout is on the clock", () -> clock.pendingTasks() == 1);
+
+        clock.advance(Duration.ofSeconds(5).minusNanos(1));
+        assertThat(states()).containsExactly(entry("a", ChildState.RUNNING), entry("b", ChildState.WAITING),
+                entry("c", ChildState.RUNNING), entry("d", ChildState.STOPPING));
+        clock.advance(Duration.ofNanos(1));
+        assertThat(log.next(SupervisorEvent.class)).isEqualTo(new ServiceStopTimeout("sup", "d"));
+        expectStopped("c", "a");
+        expectStarts("a", "b", "c", "d");
+        assertThat(clock.elapsed()).isEqualTo(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,237 @@
+package dev.arbor.functional;
+
+import dev.arbor.ChildInfo;
+import dev.arbor.ChildSpec;
+import dev.arbor.ChildState;
+import dev.arbor.Jitter;
+import dev.arbor.Restart;
+import dev.arbor.StopOrder;
+import dev.arbor.Strategy;
+import dev.arbor.Supervisor;
+import dev.arbor.SupervisorEvent;
+import dev.arbor.SupervisorEvent.BackoffEnded;
+import dev.arbor.SupervisorEvent.BackoffStarted;
+import dev.arbor.SupervisorEvent.ServiceFailed;
+import dev.arbor.SupervisorEvent.ServiceStarted;
+import dev.arbor.SupervisorEvent.ServiceStopTimeout;
+import dev.arbor.SupervisorEvent.ServiceStopped;
+import dev.arbor.SupervisorState;
+import dev.arbor.support.EventLog;
+import dev.arbor.support.Eventually;
+import dev.arbor.testing.ManualClock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
+
+/**
+ * API.md "Strategies", REST_FOR_ONE: a failure stops every child added after the failed one
+ * exactly as {@code stop()} does (REVERSE one at a time, or PARALLEL), each up to its shutdown
+ * timeout, and leaves the earlier ones running; TEMPORARY ones among them are removed; when the
+ * last has ended, the failed child and the stopped ones start again in add order. One failure
+ * counts once; a backoff makes them all wait for its end. Children are {@link Sibling}s a, b, c, d
+ * (in add order).
+ */
+class RestForOneTest {
+    private final ManualClock clock = new ManualClock();
+    private final EventLog log = new EventLog();
+    private final List<String> journal = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, Sibling> siblings = new LinkedHashMap<>();
+    private Supervisor sup;
+
+    @AfterEach
+    void stop() throws Exception {
+        siblings.values().forEach(Sibling::release);
+        if (sup != null) {
+            sup.stop();
+        }
+    }
+
+    private Supervisor.Builder builder() {
+        return Supervisor.builder("sup").strategy(Strategy.REST_FOR_ONE).clock(clock).onEvent(log)
+                .failureThreshold(100).backoffJitter(Jitter.none()).failureBackoff(Duration.ofSeconds(10));
+    }
+
+    private Sibling sibling(String name) {
+        return siblings.computeIfAbsent(name, n -> new Sibling(n, journal));
+    }
+
+    /** Adds a Sibling per spec (or PERMANENT name) and starts; consumes the ServiceStarted events. */
+    private void start(Supervisor.Builder b, Object... children) {
+        sup = b.build();
+        for (Object c : children) {
+            if (c instanceof ChildSpec spec) {
+                sup.add(spec);
+            } else {
+                sup.add((String) c, sibling((String) c));
+            }
+        }
+        sup.start();
+        for (int i = 0; i < children.length; i++) {
+            log.next(ServiceStarted.class);
+        }
+    }
+
+    private Map<String, ChildState> states() {
+        Map<String, ChildState> states = new LinkedHashMap<>();
+        for (ChildInfo c : sup.children()) {
+            states.put(c.name(), c.state());
+        }
+        return states;
+    }
+
+    private void expectStarts(String... names) {
+        for (String name : names) {
+            ServiceStarted started = log.next(ServiceStarted.class);
+            assertThat(started.service()).isEqualTo(name);
+            assertThat(started.restarts()).isEqualTo(1);
+        }
+    }
+
+    private void expectStopped(String... names) {
+        for (String name : names) {
+            assertThat(log.next(SupervisorEvent.class)).isEqualTo(new ServiceStopped("sup", name));
+        }
+    }
+
+    private int restartsOf(String name) {
+        return sup.children().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow().restarts();
+    }
+
+    @Test
+    void failureStopsOnlyLaterChildrenInReverseOrderOneAtATimeAndLeavesEarlierOnesRunning() {
+        start(builder().stopOrder(StopOrder.REVERSE), "a", "b", "c", "d");
+        sibling("c").hold();
+        sibling("d").hold();
+        sibling("b").fail();
+        ServiceFailed failed = log.next(ServiceFailed.class);
+        assertThat(failed.service()).isEqualTo("b");
+        assertThat(failed.restarting()).isTrue();
+
+        Eventually.until("d saw its stop", sibling("d")::stopSeen);
+        assertThat(states()).containsExactly(entry("a", ChildState.RUNNING), entry("b", ChildState.WAITING),
+                entry("c", ChildState.RUNNING), entry("d", ChildState.STOPPING));
+        sibling("d").release();
+        expectStopped("d");
+        Eventually.until("c saw its stop", sibling("c")::stopSeen);
+        assertThat(states()).containsExactly(entry("a", ChildState.RUNNING), entry("b", ChildState.WAITING),
+                entry("c", ChildState.STOPPING), entry("d", ChildState.WAITING));
+        sibling("c").release();
+        expectStopped("c");
+
+        expectStarts("b", "c", "d");
+        assertThat(journal).containsExactly("stop d", "stop c");
+        assertThat(sibling("a").stopSeen()).isFalse();
+        assertThat(restartsOf("a")).isZero();
+        assertThat(states()).containsExactly(entry("a", ChildState.RUNNING), entry("b", ChildState.RUNNING),
+                entry("c", ChildState.RUNNING), entry("d", ChildState.RUNNING));
+    }
+
+    @Test
+    void parallelStopOrderAsksEveryLaterChildAtOnce() {
+        start(builder().stopOrder(StopOrder.PARALLEL), "a", "b", "c", "d");
+        sibling("c").hold();
+        sibling("d").hold();
+        sibling("b").fail();
+        log.next(ServiceFailed.class);
+        Eventually.until("c and d both saw their stop", () -> sibling("c").stopSeen() && sibling("d").stopSeen());
+        assertThat(states()).containsExactly(entry("a", ChildState.RUNNING), entry("b", ChildState.WAITING),
+                entry("c", ChildState.STOPPING), entry("d", ChildState.STOPPING));
+        sibling("c").release();
+        expectStopped("c");
+        assertThat(states()).containsEntry("b", ChildState.WAITING).containsEntry("d", ChildState.STOPPING);
+        sibling("d").release();
+        expectStopped("d");
+        expectStarts("b", "c", "d");
+        assertThat(restartsOf("a")).isZero();
+    }
+
+    @Test
+    void failureOfTheLastChildRestartsOnlyItself() {
+        start(builder(), "a", "b", "c", "d");
+        sibling("d").fail();
+        assertThat(log.next(ServiceFailed.class).service()).isEqualTo("d");
+        expectStarts("d");
+        assertThat(journal).isEmpty();
+        assertThat(sup.children()).extracting(ChildInfo::restarts).containsExactly(0, 0, 0, 1);
+    }
+
+    @Test
+    void failureOfTheFirstChildRestartsThemAll() {
+        start(builder(), "a", "b", "c", "d");
+        sibling("a").fail();
+        log.next(ServiceFailed.class);
+        expectStopped("d", "c", "b");
+        expectStarts("a", "b", "c", "d");
+    }
+
+    @Test
+    void temporaryLaterSiblingsAreStoppedAndRemovedNotRestarted() {
+        start(builder(), "a", "b", ChildSpec.of("c", sibling("c")).withRestart(Restart.TEMPORARY), "d");
+        sibling("b").fail();
+        log.next(ServiceFailed.class);
+        expectStopped("d", "c");
+        expectStarts("b", "d");
+        assertThat(states()).containsExactly(entry("a", ChildState.RUNNING), entry("b", ChildState.RUNNING),
+                entry("d", ChildState.RUNNING));
+    }
+
+    @Test
+    void oneFailureIsCountedOnceHoweverManyChildrenItRestarts() {
+        start(builder().failureThreshold(1), "a", "b", "c", "d");
+        sibling("a").fail();
+        assertThat(log.next(ServiceFailed.class).failures()).isEqualTo(1.0);
+        expectStopped("d", "c", "b");
+        expectStarts("a", "b", "c", "d");
+        assertThat(sup.state()).isEqualTo(SupervisorState.RUNNING);
+
+        sibling("d").fail();
+        log.next(BackoffStarted.class);
+        assertThat(log.next(ServiceFailed.class).failures()).isEqualTo(2.0);
+    }
+
+    @Test
+    void failureThatStartsABackoffMakesTheFailedAndStoppedChildrenWaitForItsEnd() {
+        start(builder().failureThreshold(0), "a", "b", "c", "d");
+        sibling("b").fail();
+        log.next(BackoffStarted.class);
+        assertThat(log.next(ServiceFailed.class).restarting()).isFalse();
+        expectStopped("d", "c");
+        Eventually.until("b, c and d wait for the backoff", () -> states().equals(Map.of(
+                "a", ChildState.RUNNING, "b", ChildState.BACKOFF, "c", ChildState.BACKOFF, "d", ChildState.BACKOFF)));
+
+        clock.advance(Duration.ofSeconds(10).minusNanos(1));
+        assertThat(states()).containsEntry("b", ChildState.BACKOFF).containsEntry("d", ChildState.BACKOFF);
+        clock.advance(Duration.ofNanos(1));
+        log.next(BackoffEnded.class);
+        expectStarts("b", "c", "d");
+        assertThat(restartsOf("a")).isZero();
+    }
+
+    @Test
+    void hungLaterSiblingDelaysTheRestartOnlyUntilItsShutdownTimeout() {
+        start(builder(), "a", "b", "c",
+                ChildSpec.of("d", sibling("d")).withShutdownTimeout(Duration.ofSeconds(5)));
+        sibling("d").hold();
+        sibling("b").fail();
+        log.next(ServiceFailed.class);
+        Eventually.until("d saw its stop", sibling("d")::stopSeen);
+        Eventually.until("d's shutdown timeout is on the clock", () -> clock.pendingTasks() == 1);
+
+        clock.advance(Duration.ofSeconds(5).minusNanos(1));
+        assertThat(states()).containsExactly(entry("a", ChildState.RUNNING), entry("b", ChildState.WAITING),
+                entry("c", ChildState.RUNNING), entry("d", ChildState.STOPPING));
+        clock.advance(Duration.ofNanos(1));
+        assertThat(log.next(SupervisorEvent.class)).isEqualTo(new ServiceStopTimeout("sup", "d"));
+        expectStopped("c");
+        expectStarts("b", "c", "d");
+    }
+}
