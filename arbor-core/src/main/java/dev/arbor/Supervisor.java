@@ -119,6 +119,7 @@ public final class Supervisor implements Service, AutoCloseable {
     private final Condition runEnded = lock.newCondition();    // signalled only while runWaiters > 0
     private final LinkedHashMap<String, Child> children = new LinkedHashMap<>();
     private final Set<Run> abandoned = new LinkedHashSet<>();  // timed-out runs still alive
+    private final List<Child> retiredSubs = new ArrayList<>(); // former child supervisors with runs still alive below
     private final FailureCounter failures;
     private final EventChannel ownChannel;                     // null: inherit or log
     private final ConcurrentLinkedQueue<Run> endedRuns = new ConcurrentLinkedQueue<>();
@@ -888,7 +889,26 @@ public final class Supervisor implements Service, AutoCloseable {
         if (!child.gone) {
             child.gone = true;
             children.remove(child.name());
+            retire(child);
         }
+    }
+
+    /**
+     * A child supervisor that stops being a child may still hold runs that ignored their stop
+     * request (abandoned below it, alive): keep it for this supervisor's StopReports until it has
+     * none. Prunes the others at the same time, so removed supervisors do not pile up.
+     */
+    private void retire(Child child) {
+        if (child.spec.service() instanceof Supervisor) {
+            retiredSubs.removeIf(c -> !hasUnstopped(c));
+            if (hasUnstopped(child)) {
+                retiredSubs.add(child);
+            }
+        }
+    }
+
+    private static boolean hasUnstopped(Child subChild) {
+        return !((Supervisor) subChild.spec.service()).unstoppedBelow(List.of()).isEmpty();
     }
 
     private enum Removal { NOT_A_CHILD, ALREADY_REMOVING, REMOVED }
@@ -1008,6 +1028,9 @@ public final class Supervisor implements Service, AutoCloseable {
             c.idleState = ChildState.WAITING;
             boolean temporary = c.spec.restart() == Restart.TEMPORARY || c.removed;
             c.gone |= temporary;
+            if (temporary) {
+                retire(c);
+            }
             return temporary;
         });
         lastReport = new StopReport(unstopped(List.of(name())));
@@ -1035,24 +1058,41 @@ public final class Supervisor implements Service, AutoCloseable {
         return null;
     }
 
-    /** Every run below this supervisor that is still running, depth first in add order. */
+    /**
+     * Every run below this supervisor that is still running, depth first in add order. Every child
+     * supervisor is asked, whether its own run is still going or not (current or retired): runs it
+     * abandoned outlive its run.
+     */
     private List<UnstoppedService> unstopped(List<String> path) {
-        List<UnstoppedService> result = new ArrayList<>();
-        List<Run> live = new ArrayList<>(abandoned);
-        for (Child c : children.values()) {
-            if (c.run != null) {
-                live.add(c.run);
+        List<Run> leaves = new ArrayList<>();
+        for (Run run : abandoned) {
+            if (run.sub == null) {
+                leaves.add(run);
             }
         }
-        live.sort(java.util.Comparator.comparingLong(r -> r.child.seq));
-        for (Run run : live) {
-            if (run.sub != null) {
-                List<String> subPath = new ArrayList<>(path);
-                subPath.add(run.sub.name());
-                result.addAll(run.sub.unstoppedBelow(subPath));
-            } else {
-                result.add(new UnstoppedService(path, run.child.name()));
+        List<Child> subs = new ArrayList<>(retiredSubs);
+        for (Child c : children.values()) {
+            if (c.spec.service() instanceof Supervisor) {
+                subs.add(c);
+            } else if (c.run != null) {
+                leaves.add(c.run);
             }
+        }
+        leaves.sort(java.util.Comparator.comparingLong(r -> r.child.seq));
+        subs.sort(java.util.Comparator.comparingLong(c -> c.seq));
+        List<UnstoppedService> result = new ArrayList<>();
+        int next = 0;
+        for (Child subChild : subs) {
+            for (; next < leaves.size() && leaves.get(next).child.seq < subChild.seq; next++) {
+                result.add(new UnstoppedService(path, leaves.get(next).child.name()));
+            }
+            Supervisor sub = (Supervisor) subChild.spec.service();
+            List<String> subPath = new ArrayList<>(path);
+            subPath.add(sub.name());
+            result.addAll(sub.unstoppedBelow(subPath));
+        }
+        for (; next < leaves.size(); next++) {
+            result.add(new UnstoppedService(path, leaves.get(next).child.name()));
         }
         return result;
     }
