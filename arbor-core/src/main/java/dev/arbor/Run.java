@@ -16,7 +16,7 @@ import java.util.concurrent.CountDownLatch;
  * ({@code stopRequested}, onStop actions, waiters) is lock-free, so a service can poll it freely
  * and nothing a service does with its context can block the supervisor.
  */
-final class Run implements ServiceContext {
+final class Run implements ServiceContext, Runnable {
     private static final System.Logger LOG = System.getLogger("dev.arbor");
     private static final VarHandle ACTIONS;
     private static final VarHandle LATCH;
@@ -43,6 +43,7 @@ final class Run implements ServiceContext {
     boolean abandoned;            // lock: its stop timed out; kept only for StopReports
     Deadline deadline;            // lock
     Throwable endThrown;          // what the run threw; handed from its thread to the supervisor
+    private boolean entered;      // run() was called: a run serves once
 
     @SuppressWarnings("unused")   // via ACTIONS: null, a Runnable, a List<Runnable>, or STOPPED
     private volatile Object actions;
@@ -53,6 +54,26 @@ final class Run implements ServiceContext {
         this.child = child;
         this.restarts = restarts;
         this.sub = sub;
+    }
+
+    /**
+     * The body of a leaf run's thread (the Run is the thread's Runnable: no extra lambda and one
+     * stack frame less for each parked child). Serves once, then hands the end to the supervisor.
+     */
+    @Override
+    public void run() {
+        if (entered) {
+            throw new IllegalStateException("service run " + child + " was already served");
+        }
+        entered = true;
+        Throwable thrown = null;
+        try {
+            child.spec.service().serve(this);
+        } catch (Throwable t) {
+            thrown = t;
+        }
+        endThrown = thrown;
+        child.owner.leafRunEnded(this);
     }
 
     // ---------------------------------------------------------------- ServiceContext

@@ -1,9 +1,8 @@
 package dev.arbor;
 
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Collections;
 import java.util.List;
-import java.util.TreeSet;
 
 /**
  * Children whose runs must end before something else can happen: the supervisor's termination,
@@ -11,12 +10,14 @@ import java.util.TreeSet;
  * and waits for its run to end or be abandoned before asking the next; in
  * {@link StopOrder#PARALLEL} it asks all at once. Members can join while it is in progress
  * (a second failure widening a restart). Guarded by the owning supervisor's lock.
+ *
+ * <p>Members not yet asked sit in a list sorted by add order. A member whose run ends before it is
+ * asked is not searched for: it is skipped when its turn comes ({@code child.batch} no longer
+ * names this batch). So a shutdown of n children costs O(n), not O(n log n).
  */
 final class StopBatch {
-    private static final Comparator<Child> BY_ADD_ORDER = Comparator.comparingLong(c -> c.seq);
-
     private final StopOrder order;
-    private final TreeSet<Child> notYetAsked = new TreeSet<>(BY_ADD_ORDER);
+    private final ArrayList<Child> notYetAsked = new ArrayList<>();
     private Child current;       // REVERSE: the member being waited for
     private int live;            // members whose run has neither ended nor been abandoned
 
@@ -30,25 +31,25 @@ final class StopBatch {
             return;
         }
         if (child.batch != null) {
-            child.batch.forget(child);
+            child.batch.memberGone(child);
         }
         child.batch = this;
-        notYetAsked.add(child);
         live++;
+        int last = notYetAsked.size() - 1;
+        if (last < 0 || notYetAsked.get(last).seq < child.seq) {
+            notYetAsked.add(child);                        // the usual case: joining in add order
+        } else {
+            int at = Collections.binarySearch(notYetAsked, child, (a, b) -> Long.compare(a.seq, b.seq));
+            notYetAsked.add(at < 0 ? -at - 1 : at, child);
+        }
     }
 
     /** The member's run ended or was abandoned. */
     void memberGone(Child child) {
-        forget(child);
-        child.batch = null;
-    }
-
-    private void forget(Child child) {
         live--;
+        child.batch = null;
         if (current == child) {
             current = null;
-        } else {
-            notYetAsked.remove(child);
         }
     }
 
@@ -57,18 +58,24 @@ final class StopBatch {
      * tells whether every member is gone.
      */
     boolean advance(Supervisor supervisor, Outbox out) {
-        while (!notYetAsked.isEmpty() && (order == StopOrder.PARALLEL || current == null)) {
-            if (order == StopOrder.PARALLEL) {
+        if (order == StopOrder.PARALLEL) {
+            if (!notYetAsked.isEmpty()) {
                 List<Run> runs = new ArrayList<>(notYetAsked.size());
                 for (Child child : notYetAsked) {
-                    runs.add(child.run);
+                    if (child.batch == this) {
+                        runs.add(child.run);
+                    }
                 }
-                // Members stay counted in `live` until their runs end; only the asking is done.
                 notYetAsked.clear();
                 supervisor.requestStops(runs, out);
-            } else {
-                current = notYetAsked.pollLast();
-                supervisor.requestStops(List.of(current.run), out);
+            }
+            return live == 0;
+        }
+        while (current == null && !notYetAsked.isEmpty()) {
+            Child next = notYetAsked.remove(notYetAsked.size() - 1);
+            if (next.batch == this) {
+                current = next;
+                supervisor.requestStops(List.of(next.run), out);   // may abandon it at once
             }
         }
         return live == 0;

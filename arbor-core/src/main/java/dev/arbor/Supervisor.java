@@ -589,27 +589,19 @@ public final class Supervisor implements Service, AutoCloseable {
     }
 
     private Thread newThread(Run run) {
-        Runnable body = () -> serveOnce(run);
         ThreadFactory factory = config.threadFactory();
         if (factory == null) {
-            return virtualThreads.name(name() + "/" + run.child.name()).unstarted(body);
+            return virtualThreads.name(name() + "/" + run.child.name()).unstarted(run);
         }
-        Thread thread = factory.newThread(body);
+        Thread thread = factory.newThread(run);
         if (thread == null) {
             throw new IllegalStateException("threadFactory returned null");
         }
         return thread;
     }
 
-    /** The body of a leaf run's thread. */
-    private void serveOnce(Run run) {
-        Throwable thrown = null;
-        try {
-            run.child.spec.service().serve(run);
-        } catch (Throwable t) {
-            thrown = t;
-        }
-        run.endThrown = thrown;
+    /** A leaf run's thread is done with the service: queue its end, combine if nobody does. */
+    void leafRunEnded(Run run) {
         endedRuns.add(run);
         if (combining.compareAndSet(false, true)) {
             combineEndedRuns();
