@@ -1,0 +1,249 @@
+package dev.arbor.examples;
+
+import dev.arbor.ChildInfo;
+import dev.arbor.ChildSpec;
+import dev.arbor.ChildState;
+import dev.arbor.Restart;
+import dev.arbor.StopReport;
+import dev.arbor.Supervisor;
+import dev.arbor.SupervisorState;
+import dev.arbor.examples.queue.DeadLetter;
+import dev.arbor.examples.queue.InMemoryQueue;
+import dev.arbor.examples.queue.JsonLinesDeadLetterFile;
+import dev.arbor.examples.queue.Message;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
+
+/**
+ * One run of the queue-consumer demo: builds the tree, publishes the plan, waits until the queue
+ * has drained, stops the tree and checks that every message is accounted for.
+ *
+ * <pre>
+ * queue-demo                 root supervisor, ONE_FOR_ONE, default settings
+ * ├── workers                supervisor with the tuned failure threshold, decay and backoff
+ * │   ├── worker-1           OrderWorker (PERMANENT)
+ * │   └── ...
+ * └── producer               Producer (TRANSIENT: removed once everything is published)
+ * </pre>
+ *
+ * The producer is added after the workers so that {@code stop()}, which goes in reverse add
+ * order, stops producing before it stops consuming.
+ */
+public final class QueueDemo {
+    static final String ROOT = "queue-demo";
+    static final String WORKERS = "workers";
+    private static final Duration DRAIN_CHECK = Duration.ofMillis(200);
+
+    private final DemoOptions options;
+    private final PrintStream out;
+    private final int columns;
+
+    /**
+     * @param options what to run
+     * @param out     where the header, the progress and nothing else go (the caller prints the summary)
+     * @param columns the terminal's width for the progress line; 0 if unknown
+     * @throws NullPointerException     if options or out is null
+     * @throws IllegalArgumentException if columns is negative
+     */
+    public QueueDemo(DemoOptions options, PrintStream out, int columns) {
+        this.options = Objects.requireNonNull(options, "options must not be null");
+        this.out = Objects.requireNonNull(out, "out must not be null");
+        if (columns < 0) {
+            throw new IllegalArgumentException("columns must be >= 0, was " + columns);
+        }
+        this.columns = columns;
+    }
+
+    /**
+     * Runs the demo to the end and returns what happened. Blocks for the run's duration (at most
+     * about {@code --timeout} plus the shutdown).
+     *
+     * @throws java.io.IOException  if the dead-letter file cannot be written or read back
+     * @throws InterruptedException if interrupted; the tree is stopped first
+     */
+    public DemoSummary run() throws Exception {
+        MessagePlan plan = MessagePlan.generate(options.messages(), options.malformedShare(), options.burst(),
+                options.crashBeforeAckShare(), options.seed());
+        printHeader(plan);
+        ProcessedLedger ledger = new ProcessedLedger();
+        SupervisionStats stats = new SupervisionStats(ROOT, WORKERS);
+        LongAdder crashedRuns = new LongAdder();
+        try (JsonLinesDeadLetterFile deadLetters = JsonLinesDeadLetterFile.create(options.deadLetterFile())) {
+            InMemoryQueue queue = new InMemoryQueue(options.maxDeliveries(), deadLetters);
+            Producer producer = new Producer(queue, plan, options.rate());
+            Supervisor workers = buildWorkers(queue, ledger, plan, crashedRuns);
+            Supervisor root = Supervisor.builder(ROOT).onEvent(stats).build();
+            root.add(WORKERS, workers);
+            root.add(ChildSpec.of("producer", producer).withRestart(Restart.TRANSIENT));
+
+            CpuMeter cpu = new CpuMeter();
+            long startNanos = System.nanoTime();   // the run starts with supervision, after the JVM's warm-up
+            DemoSummary.Outcome outcome;
+            StopReport report;
+            boolean eventsComplete;
+            try (ProgressLine progress = new ProgressLine(out, options.progress().resolve(), columns,
+                    () -> snapshot(startNanos, plan, ledger, queue, stats, workers, cpu))) {
+                try {
+                    root.start();
+                    progress.start();
+                    outcome = awaitDrained(queue, plan, root, startNanos);
+                    awaitCrashesReported(stats, crashedRuns);
+                } finally {
+                    report = root.stop();   // also when interrupted: never leave the tree running
+                }
+                // Events arrive a little after the fact; the root's termination is the last one.
+                eventsComplete = stats.awaitRootTerminated(Duration.ofSeconds(5));
+            }
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
+            String terminationCause = outcome != DemoSummary.Outcome.TERMINATED ? null
+                    : root.terminationCause().map(QueueDemo::describe).orElse("unknown");
+            deadLetters.close();   // flushed and closed before it is read back
+            List<DeadLetter> letters = JsonLinesDeadLetterFile.read(deadLetters.path());
+            return new DemoSummary(elapsed, outcome, terminationCause,
+                    accountFor(plan, producer, ledger, queue, letters, deadLetters.path()),
+                    supervision(plan, stats, eventsComplete), report);
+        }
+    }
+
+    private Supervisor buildWorkers(InMemoryQueue queue, ProcessedLedger ledger, MessagePlan plan,
+                                    LongAdder crashedRuns) {
+        Supervisor workers = Supervisor.builder(WORKERS)
+                .failureThreshold(options.failureThreshold())
+                .failureDecay(options.failureDecay())
+                .failureBackoff(options.failureBackoff())
+                // A worker ends within one poll (100 ms) of a stop; a wedged one is reported, not waited for.
+                .shutdownTimeout(Duration.ofSeconds(5))
+                .build();
+        OrderParser parser = new OrderParser();
+        // Fault injection: the plan says which messages crash their first delivery after processing.
+        Predicate<Message> crashBeforeAck = m -> !m.redelivered() && plan.get(m.id()).crashBeforeAck();
+        for (int i = 1; i <= options.workers(); i++) {
+            workers.add("worker-" + i, new OrderWorker(queue, parser, ledger, options.work(), crashBeforeAck,
+                    crashedRuns));
+        }
+        return workers;
+    }
+
+    /** Waits until every message was published and acknowledged or dead-lettered. */
+    private DemoSummary.Outcome awaitDrained(InMemoryQueue queue, MessagePlan plan, Supervisor root, long startNanos)
+            throws InterruptedException {
+        long deadline = startNanos + options.timeout().toNanos();
+        while (!queue.awaitDrained(plan.size(), DRAIN_CHECK)) {
+            if (root.state() == SupervisorState.TERMINATED) {
+                return DemoSummary.Outcome.TERMINATED;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                return DemoSummary.Outcome.TIMED_OUT;
+            }
+        }
+        return DemoSummary.Outcome.DRAINED;
+    }
+
+    /**
+     * The last crash hands its message back (and so drains the queue) in its run's {@code finally},
+     * a moment before the run ends and Arbor sees it. Stopping the tree in that moment would turn
+     * the crash into a stop (a run that ends after a stop request is stopped, not failed), and the
+     * summary would miss it; so wait, briefly, until Arbor has reported every run that crashed.
+     */
+    private static void awaitCrashesReported(SupervisionStats stats, LongAdder crashedRuns)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (stats.crashes() < crashedRuns.sum() && System.nanoTime() - deadline < 0) {
+            Thread.sleep(5);
+        }
+    }
+
+    private ProgressLine.Snapshot snapshot(long startNanos, MessagePlan plan, ProcessedLedger ledger,
+                                                  InMemoryQueue queue, SupervisionStats stats, Supervisor workers,
+                                                  CpuMeter cpu) {
+        int running = 0;
+        for (ChildInfo child : workers.children()) {
+            running += child.state() == ChildState.RUNNING ? 1 : 0;
+        }
+        return new ProgressLine.Snapshot(Duration.ofNanos(System.nanoTime() - startNanos), ledger.size(), plan.size(),
+                queue.stats().deadLettered(), stats.crashes(), stats.restarts(), stats.backoffs(), workers.state(),
+                running, options.workers(), cpu.percentSinceLastReading());
+    }
+
+    private DemoSummary.Messages accountFor(MessagePlan plan, Producer producer, ProcessedLedger ledger,
+                                            InMemoryQueue queue, List<DeadLetter> letters, Path file) {
+        Set<Long> processed = ledger.ids();
+        Set<Long> deadLettered = new HashSet<>();
+        int deadLetteredTwice = 0;
+        int deadLetteredValid = 0;
+        int deadLetteredEarly = 0;
+        for (DeadLetter letter : letters) {
+            if (!deadLettered.add(letter.messageId())) {
+                deadLetteredTwice++;
+            }
+            if (plan.get(letter.messageId()).kind() == MessagePlan.Kind.VALID) {
+                deadLetteredValid++;
+            }
+            if (letter.deliveries() < options.maxDeliveries()) {
+                deadLetteredEarly++;
+            }
+        }
+        Set<Long> unfinished = queue.unfinishedIds();
+        Set<Long> both = new TreeSet<>(processed);
+        both.retainAll(deadLettered);
+        // Lost: published, and neither processed, nor dead-lettered, nor still in the queue.
+        Set<Long> lost = new TreeSet<>();
+        for (long id = 1; id <= producer.published(); id++) {
+            if (!processed.contains(id) && !deadLettered.contains(id) && !unfinished.contains(id)) {
+                lost.add(id);
+            }
+        }
+        return new DemoSummary.Messages(plan.size(), producer.published(), plan.count(MessagePlan.Kind.VALID),
+                plan.count(MessagePlan.Kind.MALFORMED), plan.count(MessagePlan.Kind.POISON), plan.crashBeforeAckCount(),
+                processed.size(), ledger.duplicates(), ledger.totalCents(), plan.expectedTotalCents(),
+                letters.size(), deadLetteredTwice, deadLetteredValid, deadLetteredEarly, both.size(), unfinished.size(),
+                List.copyOf(lost), file, options.maxDeliveries());
+    }
+
+    private DemoSummary.Supervision supervision(MessagePlan plan, SupervisionStats stats, boolean eventsComplete) {
+        long expectedCrashes = (long) plan.expectedDeadLetters() * options.maxDeliveries() + plan.crashBeforeAckCount();
+        return new DemoSummary.Supervision(stats.crashes(), expectedCrashes, stats.restarts(), stats.backoffs(),
+                stats.timeInBackoff(), stats.peakFailures(), options.failureThreshold(), options.failureDecay(),
+                options.failureBackoff(), stats.crashCauses(),
+                stats.exampleCauses().values().stream().map(QueueDemo::describe).toList(), stats.otherFailures(),
+                stats.firstOtherFailure().map(QueueDemo::describe).orElse(null), eventsComplete);
+    }
+
+    private void printHeader(MessagePlan plan) {
+        String rate = options.rate() == 0 ? "as fast as possible" : fmt("%s/s", number(options.rate()));
+        out.println(fmt("Arbor queue demo: %d messages at %s to %d workers; %d malformed, a burst of %d poison at #%d, "
+                        + "%d crash before their ack",
+                plan.size(), rate, options.workers(), plan.count(MessagePlan.Kind.MALFORMED),
+                plan.count(MessagePlan.Kind.POISON), plan.burstStartId(), plan.crashBeforeAckCount()));
+        out.println(fmt("Supervisor \"%s\": failureThreshold %s, failureDecay %s, failureBackoff %s (+ up to 50%% "
+                        + "jitter); a message is dead-lettered after %d deliveries",
+                WORKERS, number(options.failureThreshold()), DemoSummary.duration(options.failureDecay()),
+                DemoSummary.duration(options.failureBackoff()), options.maxDeliveries()));
+        out.println("Dead letters: " + options.deadLetterFile().toAbsolutePath().normalize());
+        out.flush();
+    }
+
+    private static String describe(Throwable t) {
+        String text = t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+        int newline = text.indexOf('\n');
+        return newline < 0 ? text : text.substring(0, newline);
+    }
+
+    private static String number(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    private static String fmt(String format, Object... args) {
+        return String.format(Locale.ROOT, format, args);
+    }
+}

@@ -1,0 +1,103 @@
+package dev.arbor.examples;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The command line: defaults, both flag styles, and errors that name the flag. */
+class DemoOptionsTest {
+    @Test
+    void noFlagsGiveTheDefaults() throws UsageException {
+        DemoOptions options = DemoOptions.parse();
+        assertThat(options).isEqualTo(DemoOptions.defaults());
+        assertThat(options.messages()).isEqualTo(3000);
+        assertThat(options.workers()).isEqualTo(4);
+        assertThat(options.burst()).isEqualTo(40);
+        assertThat(options.maxDeliveries()).isEqualTo(3);
+        assertThat(options.progress()).isEqualTo(ProgressMode.AUTO);
+    }
+
+    @Test
+    void parsesEveryFlagInBothStyles() throws UsageException {
+        DemoOptions o = DemoOptions.parse("--messages", "2000", "--malformed-share=0.05", "--workers", "8",
+                "--burst", "10", "--rate=0", "--work", "0", "--max-deliveries", "5", "--crash-before-ack-share", "0.5",
+                "--seed", "-3", "--dead-letter", "out/dead.jsonl", "--failure-threshold", "2.5",
+                "--failure-decay", "1.5s", "--failure-backoff", "PT0.1S", "--timeout", "2m", "--progress", "LOG");
+        assertThat(o).isEqualTo(new DemoOptions(2000, 0.05, 8, 10, 0, Duration.ZERO, 5, 0.5, -3,
+                Path.of("out/dead.jsonl"), 2.5, Duration.ofMillis(1500), Duration.ofMillis(100), Duration.ofMinutes(2),
+                ProgressMode.LOG));
+    }
+
+    @Test
+    void theBurstFollowsTheMessageCountUnlessGiven() throws UsageException {
+        assertThat(DemoOptions.parse("--messages", "100").burst()).isEqualTo(10);
+        assertThat(DemoOptions.parse("--messages", "100000").burst()).isEqualTo(40);
+        assertThat(DemoOptions.parse("--messages", "100", "--burst", "0").burst()).isZero();
+    }
+
+    @Test
+    void theLastOfARepeatedFlagWins() throws UsageException {
+        assertThat(DemoOptions.parse("--workers", "2", "--workers", "3").workers()).isEqualTo(3);
+    }
+
+    @Test
+    void badFlagsAreReportedByName() {
+        assertUsage("unknown flag --frobnicate", "--frobnicate", "1");
+        assertUsage("unexpected argument 'x' (flags start with --)", "x");
+        assertUsage("--workers needs a value", "--workers");
+        assertUsage("--workers expects a whole number, got 'many'", "--workers", "many");
+        assertUsage("--workers must be in 1..10000, was 0", "--workers", "0");
+        assertUsage("--messages must be in 1..10000000, was -5", "--messages=-5");
+        assertUsage("--malformed-share must be in [0, 1], was 2.0", "--malformed-share", "2");
+        assertUsage("--malformed-share expects a number, got 'NaN'", "--malformed-share", "NaN");
+        assertUsage("--burst must be in 0..messages (100), was 200", "--messages", "100", "--burst", "200");
+        assertUsage("--failure-backoff expects a duration such as 500ms, 2s or PT0.5S, got 'soon'",
+                "--failure-backoff", "soon");
+        assertUsage("--failure-decay needs a unit (ms, s or m), got '5'", "--failure-decay", "5");
+        assertUsage("--timeout must be > 0, was PT0S", "--timeout", "0");
+        assertUsage("--progress expects auto, line, log or off, got 'fancy'", "--progress", "fancy");
+        assertUsage("--dead-letter expects a file path, got an empty one", "--dead-letter=");
+        assertUsage("--rate must be a finite number >= 0, was Infinity", "--rate", "Infinity");
+    }
+
+    @Test
+    void durationsAcceptTheShortFormsAndIso() throws UsageException {
+        assertThat(DemoOptions.parseDuration("--x", "250ms")).isEqualTo(Duration.ofMillis(250));
+        assertThat(DemoOptions.parseDuration("--x", "0.5ms")).isEqualTo(Duration.ofNanos(500_000));
+        assertThat(DemoOptions.parseDuration("--x", "2s")).isEqualTo(Duration.ofSeconds(2));
+        assertThat(DemoOptions.parseDuration("--x", "1m")).isEqualTo(Duration.ofMinutes(1));
+        assertThat(DemoOptions.parseDuration("--x", "0")).isEqualTo(Duration.ZERO);
+        assertThat(DemoOptions.parseDuration("--x", "pt1.5s")).isEqualTo(Duration.ofMillis(1500));
+        assertThatThrownBy(() -> DemoOptions.parseDuration("--x", "PT-1S")).isInstanceOf(UsageException.class)
+                .hasMessage("--x must not be negative, got 'PT-1S'");
+    }
+
+    @Test
+    void helpIsFoundAnywhere() {
+        assertThat(DemoOptions.wantsHelp("--workers", "2", "--help")).isTrue();
+        assertThat(DemoOptions.wantsHelp("-h")).isTrue();
+        assertThat(DemoOptions.wantsHelp("--workers", "2")).isFalse();
+        assertThat(DemoOptions.USAGE).contains("--messages", "--malformed-share", "--workers", "--dead-letter");
+    }
+
+    @Test
+    void theRecordValidatesDirectConstruction() {
+        DemoOptions d = DemoOptions.defaults();
+        assertThatThrownBy(() -> new DemoOptions(d.messages(), d.malformedShare(), d.workers(), d.burst(), d.rate(),
+                d.work(), d.maxDeliveries(), d.crashBeforeAckShare(), d.seed(), null, d.failureThreshold(),
+                d.failureDecay(), d.failureBackoff(), d.timeout(), d.progress()))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("--dead-letter");
+        assertThatThrownBy(() -> new DemoOptions(d.messages(), d.malformedShare(), d.workers(), d.burst(), d.rate(),
+                Duration.ofMillis(-1), d.maxDeliveries(), d.crashBeforeAckShare(), d.seed(), d.deadLetterFile(),
+                d.failureThreshold(), d.failureDecay(), d.failureBackoff(), d.timeout(), d.progress()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("--work must be >= 0, was PT-0.001S");
+    }
+
+    private static void assertUsage(String message, String... args) {
+        assertThatThrownBy(() -> DemoOptions.parse(args)).isInstanceOf(UsageException.class).hasMessage(message);
+    }
+}

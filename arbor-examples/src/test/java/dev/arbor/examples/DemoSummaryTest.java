@@ -1,0 +1,97 @@
+package dev.arbor.examples;
+
+import dev.arbor.StopReport;
+import dev.arbor.UnstoppedService;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The checks behind the exit status: each kind of loss or leftover makes the run fail. */
+class DemoSummaryTest {
+    private static final StopReport CLEAN = new StopReport(List.of());
+
+    /** 100 published: 90 processed, 10 dead-lettered. */
+    private static DemoSummary.Messages messages(long processed, long deadLettered, long stillQueued, List<Long> lost,
+                                                 long both, long totalCents) {
+        return new DemoSummary.Messages(100, 100, 90, 6, 4, 2, processed, 2, totalCents, 9000, deadLettered, 0, 0, 0,
+                both, stillQueued, lost, Path.of("dead.jsonl"), 3);
+    }
+
+    private static final DemoSummary.Supervision SUPERVISION = new DemoSummary.Supervision(32, 32, 32, 2,
+            Duration.ofSeconds(1), 21.5, 20, Duration.ofMillis(250), Duration.ofMillis(500),
+            Map.of("MalformedMessageException", 30L, "SimulatedCrashException", 2L),
+            List.of("MalformedMessageException: message 3 is malformed"), 0, null, true);
+
+    private static DemoSummary summary(DemoSummary.Outcome outcome, DemoSummary.Messages m, StopReport report) {
+        return new DemoSummary(Duration.ofSeconds(3), outcome, outcome == DemoSummary.Outcome.TERMINATED ? "boom" : null,
+                m, SUPERVISION, report);
+    }
+
+    @Test
+    void aRunWhereEverythingAddsUpExitsZeroAndSaysSo() {
+        DemoSummary ok = summary(DemoSummary.Outcome.DRAINED, messages(90, 10, 0, List.of(), 0, 9000), CLEAN);
+        assertThat(ok.problems()).isEmpty();
+        assertThat(ok.nothingLost()).isTrue();
+        assertThat(ok.exitCode()).isZero();
+
+        String printed = print(ok);
+        assertThat(printed).contains("produced          100  = 90 valid + 6 malformed + 4 poison",
+                "processed          90", "dead-lettered      10", "lost                0",
+                "produced = processed + dead-lettered: 100 = 90 + 10", "crashes            32  = 10 dead letters x 3",
+                "30 MalformedMessageException, 2 SimulatedCrashException", "stop report    clean",
+                "OK: every message processed or dead-lettered");
+    }
+
+    @Test
+    void aLostMessageFailsTheRun() {
+        DemoSummary lost = summary(DemoSummary.Outcome.DRAINED, messages(89, 10, 0, List.of(17L), 0, 8900), CLEAN);
+        assertThat(lost.nothingLost()).isFalse();
+        assertThat(lost.exitCode()).isEqualTo(1);
+        assertThat(lost.problems()).contains("1 messages lost, ids [17]",
+                "processed + dead-lettered = 99, but 100 were published");
+        assertThat(print(lost)).contains("FAILED:", "  - 1 messages lost, ids [17]");
+    }
+
+    @Test
+    void aMessageCountedTwiceFailsTheRun() {
+        DemoSummary twice = summary(DemoSummary.Outcome.DRAINED, messages(90, 11, 0, List.of(), 1, 9000), CLEAN);
+        assertThat(twice.exitCode()).isEqualTo(1);
+        assertThat(twice.problems()).contains("1 messages were both processed and dead-lettered");
+
+        DemoSummary overcounted = summary(DemoSummary.Outcome.DRAINED, messages(90, 10, 0, List.of(), 0, 9100), CLEAN);
+        assertThat(overcounted.problems()).containsExactly("the processed orders add up to 91.00, not 90.00");
+    }
+
+    @Test
+    void aServiceLeftRunningFailsTheRun() {
+        StopReport dirty = new StopReport(List.of(new UnstoppedService(List.of("queue-demo", "workers"), "worker-2")));
+        DemoSummary left = summary(DemoSummary.Outcome.DRAINED, messages(90, 10, 0, List.of(), 0, 9000), dirty);
+        assertThat(left.nothingLost()).isTrue();
+        assertThat(left.exitCode()).isEqualTo(1);
+        assertThat(left.problems()).containsExactly("left running after stop(): queue-demo/workers/worker-2");
+    }
+
+    @Test
+    void aQueueThatDidNotDrainOrATreeThatTerminatedFailsTheRun() {
+        DemoSummary timedOut = summary(DemoSummary.Outcome.TIMED_OUT, messages(80, 10, 10, List.of(), 0, 8000), CLEAN);
+        assertThat(timedOut.nothingLost()).isFalse();
+        assertThat(timedOut.problems()).first().asString().startsWith("the queue did not drain before --timeout");
+
+        DemoSummary terminated = summary(DemoSummary.Outcome.TERMINATED, messages(90, 10, 0, List.of(), 0, 9000), CLEAN);
+        assertThat(terminated.problems()).containsExactly("the supervision tree terminated: boom");
+    }
+
+    private static String print(DemoSummary summary) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        summary.print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+}

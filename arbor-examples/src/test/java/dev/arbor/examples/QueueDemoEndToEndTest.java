@@ -1,0 +1,74 @@
+package dev.arbor.examples;
+
+import dev.arbor.examples.queue.DeadLetter;
+import dev.arbor.examples.queue.JsonLinesDeadLetterFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole demo, small and fast, on the real Arbor engine and the system clock. Timing varies
+ * from run to run; what is asserted does not: the plan fixes which messages are valid, and the
+ * queue's delivery limit fixes how often each bad one crashes a worker. The only real-time bound
+ * is the test's timeout.
+ */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class QueueDemoEndToEndTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyMessageIsProcessedOrDeadLetteredAndTheNumbersAddUp() throws Exception {
+        Path deadLetters = dir.resolve("dead.jsonl");
+        // A failure count that barely decays (one-hour half-life) exceeds the threshold of 5 at the
+        // 6th counted failure, however slow the machine: the 60 crashes of the burst guarantee backoffs.
+        DemoOptions options = DemoOptions.parse("--messages", "300", "--malformed-share", "0.1", "--workers", "4",
+                "--burst", "20", "--rate", "0", "--work", "0", "--crash-before-ack-share", "0.05",
+                "--failure-threshold", "5", "--failure-decay", "60m",
+                "--failure-backoff", "10ms", "--timeout", "60s", "--progress", "off", "--dead-letter",
+                deadLetters.toString());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        DemoSummary summary = new QueueDemo(options, new PrintStream(bytes, true, StandardCharsets.UTF_8), 0).run();
+
+        MessagePlan plan = MessagePlan.generate(300, 0.1, 20, 0.05, options.seed());
+        DemoSummary.Messages m = summary.messages();
+        assertThat(summary.outcome()).isEqualTo(DemoSummary.Outcome.DRAINED);
+        assertThat(m.published()).isEqualTo(300);
+        assertThat(m.processed()).isEqualTo(plan.count(MessagePlan.Kind.VALID)).isEqualTo(252);
+        assertThat(m.deadLettered()).isEqualTo(plan.expectedDeadLetters()).isEqualTo(48);
+        assertThat(m.processed() + m.deadLettered()).isEqualTo(m.published());
+        assertThat(m.lost()).isEmpty();
+        assertThat(m.stillQueued()).isZero();
+        assertThat(m.processedAndDeadLettered()).isZero();
+        assertThat(m.duplicatesSkipped()).as("each crash-before-ack message came back once")
+                .isEqualTo(plan.crashBeforeAckCount()).isEqualTo(13);
+        assertThat(m.totalCents()).as("idempotent: no order counted twice").isEqualTo(plan.expectedTotalCents());
+        assertThat(summary.stopReport().clean()).isTrue();
+        assertThat(summary.problems()).isEmpty();
+        assertThat(summary.exitCode()).isZero();
+
+        DemoSummary.Supervision s = summary.supervision();
+        assertThat(s.eventsComplete()).isTrue();
+        assertThat(s.crashes()).as("every delivery of a bad message crashed, and each crash-before-ack once")
+                .isEqualTo(48L * 3 + 13).isEqualTo(s.expectedCrashes());
+        assertThat(s.crashCauses()).containsEntry("MalformedMessageException", 48L * 3)
+                .containsEntry("SimulatedCrashException", 13L);
+        assertThat(s.restarts()).isBetween(s.crashes() - options.workers(), s.crashes());
+        assertThat(s.backoffs()).isPositive();
+        assertThat(s.otherFailures()).isZero();
+
+        assertThat(JsonLinesDeadLetterFile.read(deadLetters)).hasSize(48)
+                .allSatisfy(letter -> assertThat(plan.get(letter.messageId()).kind()).isNotEqualTo(MessagePlan.Kind.VALID))
+                .extracting(DeadLetter::deliveries).containsOnly(3);
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).startsWith("Arbor queue demo: 300 messages");
+    }
+}
