@@ -105,13 +105,24 @@ final class ProgressLine implements AutoCloseable {
             return;
         }
         if (columns > 0 && line.length() > columns - 1) {
-            line = line.substring(0, columns - 1);
+            // Narrow terminal: the short labels keep the supervisor's state and every count in view.
+            line = renderCompact(s);
+            if (line.length() > columns - 1) {
+                line = line.substring(0, columns - 1);
+            }
         }
         // Pad over the rest of a longer previous line instead of relying on ANSI erase codes.
         String padding = " ".repeat(Math.max(0, lastLength - line.length()));
         out.print("\r" + line + padding);
         out.flush();
         lastLength = line.length();
+    }
+
+    /** The line for terminals narrower than {@link #render}: about 76 characters. */
+    static String renderCompact(Snapshot s) {
+        return String.format(Locale.ROOT, "%5.1fs %s %d/%d up  ok %d/%d  dlq %d  crash %d  restart %d  backoff %d",
+                s.elapsed().toMillis() / 1000.0, s.state(), s.running(), s.workers(), s.processed(), s.total(),
+                s.deadLettered(), s.crashes(), s.restarts(), s.backoffs());
     }
 
     /** The text of the line, without control characters. */

@@ -44,10 +44,22 @@ class ProgressLineTest {
     }
 
     @Test
-    void neverWiderThanTheTerminal() {
-        ProgressLine line = new ProgressLine(out, ProgressMode.LINE, 40, () -> BUSY);
-        line.close();
-        assertThat(out()).isEqualTo("\r" + ProgressLine.render(BUSY).substring(0, 39) + System.lineSeparator());
+    void onANarrowTerminalItUsesShortLabelsAndNeverWraps() {
+        assertThat(ProgressLine.renderCompact(BUSY)).isEqualTo(
+                " 12.3s BACKOFF 0/4 up  ok 1520/3000  dlq 30  crash 95  restart 93  backoff 2");
+
+        new ProgressLine(out, ProgressMode.LINE, 80, () -> BUSY).close();
+        assertThat(out()).isEqualTo("\r" + ProgressLine.renderCompact(BUSY) + System.lineSeparator());
+
+        bytes.reset();
+        new ProgressLine(out, ProgressMode.LINE, 40, () -> BUSY).close();
+        assertThat(out()).isEqualTo("\r" + ProgressLine.renderCompact(BUSY).substring(0, 39) + System.lineSeparator());
+    }
+
+    @Test
+    void onAWideTerminalItUsesTheFullLine() {
+        new ProgressLine(out, ProgressMode.LINE, 200, () -> BUSY).close();
+        assertThat(out()).isEqualTo("\r" + ProgressLine.render(BUSY) + System.lineSeparator());
     }
 
     @Test
