@@ -1,0 +1,66 @@
+package dev.arbor.bench;
+
+import dev.arbor.bench.arbor.ArborRestart;
+import dev.arbor.bench.arbor.ArborSpawnStop;
+import dev.arbor.bench.arbor.ArborStorm;
+import dev.arbor.bench.floor.FloorRestart;
+import dev.arbor.bench.floor.FloorSpawnStop;
+import dev.arbor.bench.floor.FloorStorm;
+import dev.arbor.bench.pekko.PekkoRestart;
+import dev.arbor.bench.pekko.PekkoSpawnStop;
+import dev.arbor.bench.pekko.PekkoStorm;
+
+/**
+ * Runs one workload of one JVM system and prints JSON lines (see {@link Results}).
+ *
+ * <pre>java -cp ... dev.arbor.bench.Main SYSTEM WORKLOAD [--n N] [--runs R] [--warmup W] [--children C] [--seconds S]</pre>
+ *
+ * SYSTEM is {@code arbor}, {@code pekko} or {@code floor}; WORKLOAD is {@code restart}, {@code spawnstop}
+ * (spawn N idle children, then stop them) or {@code storm}. bench/run.sh runs Go's suture and Erlang/OTP
+ * with the same workloads and the same output.
+ */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        if (args.length < 2) {
+            System.err.println("usage: Main arbor|pekko|floor restart|spawnstop|storm [--n N] [--runs R] [--warmup W] [--children C] [--seconds S]");
+            System.exit(2);
+        }
+        String system = args[0];
+        String workload = args[1];
+        int status = 0;
+        try {
+            Params p = Params.parse(args, 2);
+            Workload w = workload(system, workload);
+            Results out = new Results(system);
+            for (int run = 1 - p.warmup(); run <= p.runs(); run++) {
+                // A storm warm-up lasts one second at most: enough for the JIT, short enough to afford.
+                Params q = run <= 0 && workload.equals("storm") ? p.withSeconds(Math.min(1, p.seconds())) : p;
+                w.run(q, out, run);
+            }
+        } catch (Throwable t) {
+            System.err.println(system + "/" + workload + " failed: " + t);
+            t.printStackTrace();
+            status = 1;
+        }
+        System.out.flush();
+        // Some systems leave non-daemon threads behind (actor system dispatchers); end regardless.
+        Runtime.getRuntime().halt(status);
+    }
+
+    static Workload workload(String system, String workload) {
+        return switch (system + "/" + workload) {
+            case "arbor/restart" -> new ArborRestart();
+            case "arbor/spawnstop" -> new ArborSpawnStop();
+            case "arbor/storm" -> new ArborStorm();
+            case "pekko/restart" -> new PekkoRestart();
+            case "pekko/spawnstop" -> new PekkoSpawnStop();
+            case "pekko/storm" -> new PekkoStorm();
+            case "floor/restart" -> new FloorRestart();
+            case "floor/spawnstop" -> new FloorSpawnStop();
+            case "floor/storm" -> new FloorStorm();
+            default -> throw new IllegalArgumentException("unknown system/workload: " + system + "/" + workload);
+        };
+    }
+}

@@ -1,0 +1,67 @@
+package dev.arbor.bench.floor;
+
+import dev.arbor.bench.Measure;
+import dev.arbor.bench.Params;
+import dev.arbor.bench.Results;
+import dev.arbor.bench.Workload;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Floor, workloads 2 and 3: N bare virtual threads that park until interrupted. Spawn is timed until the
+ * last one has begun to run; stop interrupts all of them, then joins all of them.
+ */
+public final class FloorSpawnStop implements Workload {
+    @Override
+    public void run(Params p, Results out, int run) throws Exception {
+        int n = p.n();
+        AtomicInteger running = new AtomicInteger();
+        CountDownLatch all = new CountDownLatch(1);
+        Runnable idle = () -> {
+            if (running.incrementAndGet() == n) {
+                all.countDown();
+            }
+            while (!Thread.currentThread().isInterrupted()) {
+                LockSupport.park();
+            }
+        };
+        Thread[] threads = new Thread[n];
+        long heap0 = Measure.heapAfterGc();
+        long rss0 = Measure.rssBytes();
+
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            threads[i] = Thread.ofVirtual().start(idle);
+        }
+        if (!all.await(120, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("only " + running.get() + " of " + n + " threads started");
+        }
+        long t1 = System.nanoTime();
+        emitSpawn(out, run, n, t1 - t0, Measure.heapAfterGc() - heap0, Measure.rssBytes() - rss0);
+
+        long t2 = System.nanoTime();
+        for (Thread t : threads) {
+            t.interrupt();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        long t3 = System.nanoTime();
+        emitStop(out, run, n, t3 - t2);
+    }
+
+    /** Shared by the JVM systems so that they name their metrics alike. */
+    public static void emitSpawn(Results out, int run, int n, long nanos, long heapBytes, long rssBytes) {
+        out.emit("spawn", "ns_per_child", "ns", (double) nanos / n, run, n);
+        out.emit("spawn", "total_ms", "ms", nanos / 1e6, run, n);
+        out.emit("spawn", "heap_per_child", "B", (double) heapBytes / n, run, n);
+        out.emit("spawn", "rss_per_child", "B", (double) rssBytes / n, run, n);
+    }
+
+    public static void emitStop(Results out, int run, int n, long nanos) {
+        out.emit("stop", "ns_per_child", "ns", (double) nanos / n, run, n);
+        out.emit("stop", "total_ms", "ms", nanos / 1e6, run, n);
+    }
+}
