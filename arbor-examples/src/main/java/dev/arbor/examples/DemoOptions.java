@@ -88,6 +88,10 @@ public record DemoOptions(int messages, double malformedShare, int workers, int 
         requireNonNegative("--work", work);
         require(maxDeliveries >= 1 && maxDeliveries <= 100, "--max-deliveries must be in 1..100, was " + maxDeliveries);
         requireShare("--crash-before-ack-share", crashBeforeAckShare);
+        // Such a message is processed on its first delivery and acknowledged on its second; with a
+        // single delivery it would be dead-lettered after being processed, which is no demo of anything.
+        require(crashBeforeAckShare == 0 || maxDeliveries >= 2,
+                "--max-deliveries must be >= 2 unless --crash-before-ack-share is 0, was " + maxDeliveries);
         Objects.requireNonNull(deadLetterFile, "--dead-letter must not be null");
         require(failureThreshold >= 0 && !Double.isInfinite(failureThreshold),
                 "--failure-threshold must be a finite number >= 0, was " + failureThreshold);

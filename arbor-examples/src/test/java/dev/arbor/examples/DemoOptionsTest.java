@@ -40,6 +40,12 @@ class DemoOptionsTest {
     }
 
     @Test
+    void aSingleDeliveryIsAllowedWithoutCrashesBeforeAck() throws UsageException {
+        assertThat(DemoOptions.parse("--max-deliveries", "1", "--crash-before-ack-share", "0").maxDeliveries())
+                .isEqualTo(1);
+    }
+
+    @Test
     void theLastOfARepeatedFlagWins() throws UsageException {
         assertThat(DemoOptions.parse("--workers", "2", "--workers", "3").workers()).isEqualTo(3);
     }
@@ -62,6 +68,8 @@ class DemoOptionsTest {
         assertUsage("--progress expects auto, line, log or off, got 'fancy'", "--progress", "fancy");
         assertUsage("--dead-letter expects a file path, got an empty one", "--dead-letter=");
         assertUsage("--rate must be a finite number >= 0, was Infinity", "--rate", "Infinity");
+        assertUsage("--max-deliveries must be >= 2 unless --crash-before-ack-share is 0, was 1",
+                "--max-deliveries", "1");
     }
 
     @Test
