@@ -157,6 +157,12 @@ public record DemoSummary(Duration elapsed, Outcome outcome, String terminationC
         if (m.totalCents != m.expectedTotalCents && m.published == m.planned && outcome == Outcome.DRAINED) {
             problems.add("the processed orders add up to " + money(m.totalCents) + ", not " + money(m.expectedTotalCents));
         }
+        if (!supervision.eventsComplete) {
+            problems.add("the root supervisor's SupervisorTerminated event did not arrive within 5 s");
+        } else if (outcome == Outcome.DRAINED && supervision.crashes != supervision.expectedCrashes) {
+            problems.add("Arbor reported " + supervision.crashes + " worker crashes, but the messages explain "
+                    + supervision.expectedCrashes);
+        }
         if (!stopReport.clean()) {
             problems.add("left running after stop(): " + stopReport.unstopped().stream()
                     .map(DemoSummary::describe).collect(Collectors.joining(", ")));

@@ -89,6 +89,17 @@ class DemoSummaryTest {
         assertThat(terminated.problems()).containsExactly("the supervision tree terminated: boom");
     }
 
+    @Test
+    void crashesThatTheMessagesDoNotExplainFailTheRun() {
+        DemoSummary.Supervision missing = new DemoSummary.Supervision(31, 32, 31, 2, Duration.ofSeconds(1), 21.5, 20,
+                Duration.ofMillis(250), Duration.ofMillis(500), Map.of(), List.of(), 0, null, true);
+        DemoSummary summary = new DemoSummary(Duration.ofSeconds(3), DemoSummary.Outcome.DRAINED, null,
+                messages(90, 10, 0, List.of(), 0, 9000), missing, CLEAN);
+        assertThat(summary.nothingLost()).isTrue();
+        assertThat(summary.problems()).containsExactly("Arbor reported 31 worker crashes, but the messages explain 32");
+        assertThat(print(summary)).contains("crashes            31  != (expected 32)");
+    }
+
     private static String print(DemoSummary summary) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         summary.print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
