@@ -74,12 +74,15 @@ fi
 JAVA_HOME=$("$ROOT/mvnj" --java-home)
 JAVA="$JAVA_HOME/bin/java"
 java_major=$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p')
-say "building arbor-bench (and arbor-core) with $JAVA_HOME"
-"$ROOT/mvnj" -q -B -pl arbor-bench -am -Dmaven.test.skip=true package >&2
+# A build directory of its own, so that the harness and a developer's build of the same tree do not clobber
+# each other's classes.
+BT=${ARBOR_BENCH_TARGET:-target-bench}
+say "building arbor-bench (and arbor-core) into */$BT with $JAVA_HOME"
+"$ROOT/mvnj" -q -B -pl arbor-bench -am -Dmaven.test.skip=true -Darbor.target="$BT" package >&2
 # The run uses copies, so a rebuild of the tree while it runs cannot change what it measures.
 rm -rf "$OUT/lib" && mkdir -p "$OUT/lib"
-cp arbor-bench/target/arbor-bench-*.jar "$OUT/lib/"
-{ tr ':' '\n' < arbor-bench/target/bench-classpath.txt; echo; } | while read -r jar; do [ -z "$jar" ] || cp "$jar" "$OUT/lib/"; done
+cp arbor-bench/"$BT"/arbor-bench-*.jar "$OUT/lib/"
+{ tr ':' '\n' < arbor-bench/"$BT"/bench-classpath.txt; echo; } | while read -r jar; do [ -z "$jar" ] || cp "$jar" "$OUT/lib/"; done
 CP="$OUT/lib/*"
 JOPTS=(-Xms2g -Xmx4g -XX:+UseG1GC -Djava.awt.headless=true)
 [ "$java_major" -ge 24 ] && JOPTS+=(--sun-misc-unsafe-memory-access=allow) # Pekko still calls sun.misc.Unsafe
@@ -99,7 +102,7 @@ fi
 # ---------------------------------------------------------------- machine and versions
 java_version=$("$JAVA" -version 2>&1 | head -n1 | sed 's/"//g')
 java_vm=$("$JAVA" -version 2>&1 | sed -n 3p | sed 's/ (build[^)]*)//; s/,.*//')
-commit=$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)
+commit=${ARBOR_BENCH_COMMIT:-$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)}
 pekko_version=$(sed -n 's:.*<pekko.version>\(.*\)</pekko.version>.*:\1:p' arbor-bench/pom.xml)
 go_version=$( [ $have_go = 1 ] && go version | cut -d' ' -f3 || echo "not installed")
 suture_version=$(dpkg-query -W -f='${Version}' golang-github-thejerf-suture-dev 2>/dev/null || echo "?")
