@@ -99,7 +99,13 @@ public final class QueueDemo {
                     outcome = awaitDrained(queue, plan, root, startNanos);
                     awaitCrashesReported(stats, crashedRuns);
                 } finally {
-                    report = root.stop();   // also when interrupted: never leave the tree running
+                    // Never leave the tree running, not even when interrupted: clear the flag so that
+                    // stop() can wait for the children, then restore it.
+                    boolean interrupted = Thread.interrupted();
+                    report = root.stop();
+                    if (interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
                 }
                 // Events arrive a little after the fact; the root's termination is the last one.
                 eventsComplete = stats.awaitRootTerminated(Duration.ofSeconds(5));
@@ -164,8 +170,8 @@ public final class QueueDemo {
     }
 
     private ProgressLine.Snapshot snapshot(long startNanos, MessagePlan plan, ProcessedLedger ledger,
-                                                  InMemoryQueue queue, SupervisionStats stats, Supervisor workers,
-                                                  CpuMeter cpu) {
+                                           InMemoryQueue queue, SupervisionStats stats, Supervisor workers,
+                                           CpuMeter cpu) {
         int running = 0;
         for (ChildInfo child : workers.children()) {
             running += child.state() == ChildState.RUNNING ? 1 : 0;
