@@ -132,6 +132,8 @@ public final class Supervisor implements Service, AutoCloseable {
     private boolean startedAsRoot;
     private boolean stoppedForGood;          // stop() was called on it directly
     private Host host;                       // who runs it now; null between runs
+    private Run pendingRun;                  // a parent's next run of it, waiting for the current run to finish
+    private Supervisor pendingParent;
     private long nextSeq;
     private int runWaiters;                  // callers in removeAndWait: stopping 100k children must not wake anyone 100k times
     private boolean inBackoff;
@@ -1032,6 +1034,13 @@ public final class Supervisor implements Service, AutoCloseable {
         host = null;
         Throwable outcome = outcomeForHost();
         out.add(() -> ended.ended(outcome));
+        if (pendingRun != null) {
+            Run next = pendingRun;
+            Supervisor nextParent = pendingParent;
+            pendingRun = null;
+            pendingParent = null;
+            out.add(() -> beginAsChildOf(nextParent, next));
+        }
     }
 
     /** What this run's end means to whoever ran it (API.md: propagation rules). */
@@ -1149,6 +1158,19 @@ public final class Supervisor implements Service, AutoCloseable {
             } else if (stoppedForGood) {
                 out.add(() -> parentSupervisor.runEnded(run,
                         new DoNotRestartException("supervisor \"" + name() + "\" was stopped with stop()")));
+            } else if (host != null) {
+                // The parent gave up waiting for the previous run (its shutdown timeout) and restarted
+                // it while that run is still stopping: begin once it has finished, never two at once.
+                if (host instanceof ChildHost h && h.run().stopRequested) {
+                    beginShutdown(null, out);             // its stop request may not have arrived yet
+                }
+                if (pendingRun != null) {                 // superseded before it began: it ends stopped
+                    Run superseded = pendingRun;
+                    Supervisor itsParent = pendingParent;
+                    out.add(() -> itsParent.runEnded(superseded, null));
+                }
+                pendingRun = run;
+                pendingParent = parentSupervisor;
             } else {
                 begin(new ChildHost(parentSupervisor, run), parentSupervisor, out);
             }

@@ -1,0 +1,127 @@
+package dev.arbor.hardening;
+
+import dev.arbor.ChildSpec;
+import dev.arbor.StopOrder;
+import dev.arbor.StopReport;
+import dev.arbor.Strategy;
+import dev.arbor.Supervisor;
+import dev.arbor.SupervisorEvent;
+import dev.arbor.SupervisorEvent.ServiceStarted;
+import dev.arbor.SupervisorEvent.ServiceStopTimeout;
+import dev.arbor.SupervisorEvent.ServiceStopped;
+import dev.arbor.SupervisorEvent.SupervisorTerminated;
+import dev.arbor.SupervisorState;
+import dev.arbor.UnstoppedService;
+import dev.arbor.support.EventLog;
+import dev.arbor.testing.ManualClock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Found by the soak (seed 24301072905): a parent that gives up waiting for a child supervisor
+ * (its shutdown timeout) and restarts it while that supervisor is still stopping its previous run.
+ * The supervisor must not begin the new run until the previous one has finished: beginning it at
+ * once started its children a second time while their previous runs were still alive, losing
+ * track of them (never stopped, never reported, events out of order).
+ */
+class ChildSupervisorRestartWhileStoppingTest {
+    private final CountDownLatch release = new CountDownLatch(1);
+
+    @AfterEach
+    void releaseHungThreads() {
+        release.countDown();
+    }
+
+    @Test
+    void aChildSupervisorRestartedWhileStillStoppingBeginsOnlyAfterItsPreviousRunEnded() throws Exception {
+        ManualClock clock = new ManualClock();
+        EventLog log = new EventLog();
+        Supervisor parent = Supervisor.builder("parent").clock(clock).onEvent(log)
+                .strategy(Strategy.ONE_FOR_ALL).build();
+        // PARALLEL: calm's ServiceStopped then proves that hung's deadline is on the clock.
+        Supervisor sub = Supervisor.builder("sub").clock(clock).shutdownTimeout(Duration.ofSeconds(10))
+                .stopOrder(StopOrder.PARALLEL).build();
+        sub.add("hung", ctx -> {
+            while (true) {
+                try {
+                    release.await();
+                    return;
+                } catch (InterruptedException ignored) {
+                    // ignores its stop request
+                }
+            }
+        });
+        sub.add("calm", ctx -> ctx.awaitStop());
+        parent.add(ChildSpec.of("sub", sub).withShutdownTimeout(Duration.ofSeconds(1)));
+        CountDownLatch fail = new CountDownLatch(1);
+        parent.add("trigger", ctx -> {
+            if (ctx.restarts() == 0) {
+                fail.await();
+                throw new IllegalStateException("trigger a ONE_FOR_ALL restart");
+            }
+            ctx.awaitStop();
+        });
+        parent.start();
+        log.await(ServiceStarted.class, e -> e.service().equals("trigger"));
+        log.await(ServiceStarted.class, e -> e.service().equals("calm"));
+
+        fail.countDown();   // parent stops sub for the restart; sub stops calm, then waits 10 s for hung
+        log.await(ServiceStopped.class, e -> e.service().equals("calm"));
+        clock.advance(Duration.ofSeconds(1));          // parent gives up on sub and restarts it
+        log.await(ServiceStopTimeout.class, e -> e.service().equals("sub"));
+        log.await(ServiceStarted.class, e -> e.service().equals("sub") && e.restarts() == 1);
+        assertThat(sub.state()).as("still stopping its previous run").isEqualTo(SupervisorState.STOPPING);
+
+        clock.advance(Duration.ofSeconds(9));          // sub gives up on hung: its previous run is over
+        log.await(SupervisorTerminated.class, e -> e.supervisor().equals("sub"));
+        log.await(ServiceStarted.class, e -> e.supervisor().equals("sub") && e.service().equals("calm"));
+        assertThat(sub.state()).isEqualTo(SupervisorState.RUNNING);
+
+        CompletableFuture<StopReport> stopped = CompletableFuture.supplyAsync(() -> {
+            try {
+                return parent.stop();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        log.await(ServiceStopped.class, e -> e.supervisor().equals("sub") && e.service().equals("calm"));
+        clock.advance(Duration.ofSeconds(1));          // parent gives up on sub again
+        StopReport report = stopped.get(EventLog.BOUND.toSeconds(), TimeUnit.SECONDS);
+        // Both hung runs are alive (the first abandoned, the second still stopping): each listed once.
+        assertThat(report.unstopped()).containsExactly(
+                new UnstoppedService(List.of("parent", "sub"), "hung"),
+                new UnstoppedService(List.of("parent", "sub"), "hung"));
+        assertRunsAlternate(log.all());
+    }
+
+    /** Per (supervisor, service): a start, exactly one end, a start... never two starts in a row. */
+    static void assertRunsAlternate(List<SupervisorEvent> events) {
+        Map<String, Boolean> running = new HashMap<>();
+        for (SupervisorEvent e : events) {
+            switch (e) {
+                case ServiceStarted s -> assertThat(running.put(s.supervisor() + "/" + s.service(), true))
+                        .as("%s started while its previous run had no end, in %s", s, events).isNotEqualTo(true);
+                case SupervisorEvent.ServiceFailed f -> ended(running, f.supervisor(), f.service(), events);
+                case SupervisorEvent.ServiceCompleted c -> ended(running, c.supervisor(), c.service(), events);
+                case ServiceStopped s -> ended(running, s.supervisor(), s.service(), events);
+                case ServiceStopTimeout t -> ended(running, t.supervisor(), t.service(), events);
+                default -> { }
+            }
+        }
+    }
+
+    private static void ended(Map<String, Boolean> running, String sup, String service, List<SupervisorEvent> events) {
+        assertThat(running.put(sup + "/" + service, false)).as("end of %s/%s without a run, in %s", sup, service, events)
+                .isTrue();
+    }
+}
