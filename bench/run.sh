@@ -6,7 +6,8 @@
 #
 #   bench/run.sh            full run: N = 100,000, 5 measured runs per workload; writes docs/BENCHMARKS.md
 #                           and docs/benchmarks.png (takes about 10 minutes on 2 cores)
-#   bench/run.sh --smoke    tiny N, one run, no warm-up; report under bench/out/smoke/ (CI: well under a minute)
+#   bench/run.sh --smoke    tiny N, one run, no warm-up, 0.5 s storms, one JVM per JVM system; report under
+#                           bench/out/smoke/ (CI: well under a minute)
 #
 # Options: --runs R  --warmup W  --n N  --children C  --seconds S  --otp-batch B
 #          --systems arbor,floor,pekko,suture,suture-return,otp,otp-1sup  --workloads restart,spawnstop,storm
@@ -21,7 +22,7 @@ MODE=full RUNS=5 WARMUP=1 N=100000 CHILDREN=1000 SECS=10 OTP_BATCH=100
 SYSTEMS=arbor,floor,pekko,suture,suture-return,otp,otp-1sup
 WORKLOADS=restart,spawnstop,storm
 INSTALL=1 OUT="" MD="" PNG="" TIMEOUT=900
-set_smoke() { MODE=smoke RUNS=1 WARMUP=0 N=2000 CHILDREN=50 SECS=1 TIMEOUT=60; }
+set_smoke() { MODE=smoke RUNS=1 WARMUP=0 N=2000 CHILDREN=50 SECS=0.5 TIMEOUT=60; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) set_smoke ;;
@@ -139,7 +140,8 @@ otp_version=$( [ $have_erl = 1 ] && erl -noshell -eval 'io:format("OTP ~s, erts 
 # run_one SYSTEM WORKLOAD COMMAND...: appends the command's JSON lines to raw/, or an error line.
 run_one() {
   local system=$1 workload=$2; shift 2
-  local raw="$OUT/raw/$system-$workload.jsonl" err="$OUT/logs/$system-$workload.err" rc=0
+  local tag="$system-${workload//,/+}"
+  local raw="$OUT/raw/$tag.jsonl" err="$OUT/logs/$tag.err" rc=0
   say "$system $workload"
   timeout "$TIMEOUT" "$@" > "$raw.tmp" 2> "$err" || rc=$?
   grep '^{' "$raw.tmp" > "$raw" || true
@@ -157,11 +159,16 @@ skip() {
   say "$1 $2 skipped: $3"
 }
 P=(--n "$N" --runs "$RUNS" --warmup "$WARMUP" --children "$CHILDREN" --seconds "$SECS")
+if [ "$MODE" = smoke ]; then # one JVM per JVM system for all its workloads: JVM and actor-system starts add up
+  for s in arbor floor pekko; do
+    has "$SYSTEMS" "$s" && run_one "$s" "$WORKLOADS" "$JAVA" "${JOPTS[@]}" -cp "$CP" dev.arbor.bench.Main "$s" "$WORKLOADS" "${P[@]}"
+  done
+fi
 for w in ${WORKLOADS//,/ }; do
   for s in ${SYSTEMS//,/ }; do
     case "$s/$w" in
       arbor/*|floor/*|pekko/*)
-        run_one "$s" "$w" "$JAVA" "${JOPTS[@]}" -cp "$CP" dev.arbor.bench.Main "$s" "$w" "${P[@]}" ;;
+        [ "$MODE" = smoke ] || run_one "$s" "$w" "$JAVA" "${JOPTS[@]}" -cp "$CP" dev.arbor.bench.Main "$s" "$w" "${P[@]}" ;;
       suture/*|suture-return/restart)
         fail=panic; [ "$s" = suture-return ] && fail=return
         if [ $have_go = 1 ]; then

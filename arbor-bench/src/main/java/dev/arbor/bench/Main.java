@@ -13,7 +13,7 @@ import dev.arbor.bench.pekko.PekkoStorm;
 /**
  * Runs one workload of one JVM system and prints JSON lines (see {@link Results}).
  *
- * <pre>java -cp ... dev.arbor.bench.Main SYSTEM WORKLOAD [--n N] [--runs R] [--warmup W] [--children C] [--seconds S]</pre>
+ * <pre>java -cp ... dev.arbor.bench.Main SYSTEM WORKLOAD[,WORKLOAD...] [--n N] [--runs R] [--warmup W] [--children C] [--seconds S]</pre>
  *
  * SYSTEM is {@code arbor}, {@code pekko} or {@code floor}; WORKLOAD is {@code restart}, {@code spawnstop}
  * (spawn N idle children, then stop them) or {@code storm}. bench/run.sh runs Go's suture and Erlang/OTP
@@ -28,19 +28,21 @@ public final class Main {
             System.exit(2);
         }
         String system = args[0];
-        String workload = args[1];
         int status = 0;
         try {
             Params p = Params.parse(args, 2);
-            Workload w = workload(system, workload);
             Results out = new Results(system);
-            for (int run = 1 - p.warmup(); run <= p.runs(); run++) {
-                // A storm warm-up lasts one second at most: enough for the JIT, short enough to afford.
-                Params q = run <= 0 && workload.equals("storm") ? p.withSeconds(Math.min(1, p.seconds())) : p;
-                w.run(q, out, run);
+            // Several workloads, comma-separated, run one after the other in this JVM (the smoke run does so).
+            for (String workload : args[1].split(",")) {
+                Workload w = workload(system, workload);
+                for (int run = 1 - p.warmup(); run <= p.runs(); run++) {
+                    // A storm warm-up lasts one second at most: enough for the JIT, short enough to afford.
+                    Params q = run <= 0 && workload.equals("storm") ? p.withSeconds(Math.min(1, p.seconds())) : p;
+                    w.run(q, out, run);
+                }
             }
         } catch (Throwable t) {
-            System.err.println(system + "/" + workload + " failed: " + t);
+            System.err.println(system + "/" + args[1] + " failed: " + t);
             t.printStackTrace();
             status = 1;
         }
