@@ -1,5 +1,6 @@
 package dev.arbor.bench.arbor;
 
+import dev.arbor.Service;
 import dev.arbor.StopOrder;
 import dev.arbor.StopReport;
 import dev.arbor.Supervisor;
@@ -33,14 +34,15 @@ public final class ArborSpawnStop implements Workload {
             long heap0 = Measure.heapAfterGc();
             long rss0 = Measure.rssBytes();
 
+            Service idle = ctx -> { // one instance for all children, as the floor has one Runnable
+                if (running.incrementAndGet() == n) {
+                    all.countDown();
+                }
+                ctx.awaitStop();
+            };
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
-                sup.add("c" + i, ctx -> {
-                    if (running.incrementAndGet() == n) {
-                        all.countDown();
-                    }
-                    ctx.awaitStop();
-                });
+                sup.add("c" + i, idle);
             }
             if (!all.await(120, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("only " + running.get() + " of " + n + " children started");
