@@ -104,6 +104,62 @@ class ChildSupervisorRestartWhileStoppingTest {
         assertRunsAlternate(log.all());
     }
 
+    /**
+     * The parent stops while the restarted child supervisor still waits for its previous run to
+     * end: the parent then has two runs of the same supervisor (one abandoned, one not yet
+     * begun), and its report must list what runs below that supervisor once, not once per run.
+     */
+    @Test
+    void aStopReportListsAChildSupervisorsServicesOnceEvenWithTwoOfItsRunsOutstanding() throws Exception {
+        ManualClock clock = new ManualClock();
+        EventLog log = new EventLog();
+        Supervisor parent = Supervisor.builder("parent").clock(clock).onEvent(log)
+                .strategy(Strategy.ONE_FOR_ALL).build();
+        Supervisor sub = Supervisor.builder("sub").clock(clock).shutdownTimeout(Duration.ofSeconds(10))
+                .stopOrder(StopOrder.PARALLEL).build();
+        sub.add("hung", ctx -> {
+            while (true) {
+                try {
+                    release.await();
+                    return;
+                } catch (InterruptedException ignored) {
+                    // ignores its stop request
+                }
+            }
+        });
+        sub.add("calm", ctx -> ctx.awaitStop());
+        parent.add(ChildSpec.of("sub", sub).withShutdownTimeout(Duration.ofSeconds(1)));
+        CountDownLatch fail = new CountDownLatch(1);
+        parent.add("trigger", ctx -> {
+            if (ctx.restarts() == 0) {
+                fail.await();
+                throw new IllegalStateException("trigger a ONE_FOR_ALL restart");
+            }
+            ctx.awaitStop();
+        });
+        parent.start();
+        log.await(ServiceStarted.class, e -> e.service().equals("trigger"));
+        log.await(ServiceStarted.class, e -> e.service().equals("calm"));
+        fail.countDown();
+        log.await(ServiceStopped.class, e -> e.service().equals("calm"));
+        clock.advance(Duration.ofSeconds(1));          // parent abandons sub's first run, begins a second
+        log.await(ServiceStarted.class, e -> e.service().equals("sub") && e.restarts() == 1);
+        log.await(ServiceStarted.class, e -> e.service().equals("trigger") && e.restarts() == 1);
+
+        CompletableFuture<StopReport> stopped = CompletableFuture.supplyAsync(() -> {
+            try {
+                return parent.stop();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        log.await(ServiceStopped.class, e -> e.service().equals("trigger"));   // then sub's deadline is set
+        clock.advance(Duration.ofSeconds(1));          // parent abandons sub's second run too
+        StopReport report = stopped.get(EventLog.BOUND.toSeconds(), TimeUnit.SECONDS);
+        assertThat(report.unstopped()).as("one hung thread is alive below sub")
+                .containsExactly(new UnstoppedService(List.of("parent", "sub"), "hung"));
+    }
+
     /** Per (supervisor, service): a start, exactly one end, a start... never two starts in a row. */
     static void assertRunsAlternate(List<SupervisorEvent> events) {
         Map<String, Boolean> running = new HashMap<>();
