@@ -242,7 +242,8 @@ public final class Supervisor implements Service, AutoCloseable {
      * timeout abandons it (then it is listed in later {@link StopReport}s). Its run ends in a
      * {@link SupervisorEvent.ServiceStopped} and never counts as a failure.
      *
-     * @return false if the ref no longer names a current child, or its removal is already underway
+     * @return false if the ref no longer names a current child; true otherwise, also when its
+     *         removal is already underway (it is still listed, {@link ChildState#STOPPING})
      * @throws NullPointerException     if ref is null
      * @throws IllegalArgumentException if ref belongs to another supervisor
      */
