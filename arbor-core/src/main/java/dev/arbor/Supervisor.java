@@ -1154,14 +1154,11 @@ public final class Supervisor implements Service, AutoCloseable {
         Outbox out = new Outbox();
         lock.lock();
         try {
-            if (run.stopRequested) {                      // stopped before it began
-                out.add(() -> parentSupervisor.runEnded(run, null));
-            } else if (stoppedForGood) {
-                out.add(() -> parentSupervisor.runEnded(run,
-                        new DoNotRestartException("supervisor \"" + name() + "\" was stopped with stop()")));
-            } else if (host != null) {
+            if (host != null) {
                 // The parent gave up waiting for the previous run (its shutdown timeout) and restarted
                 // it while that run is still stopping: begin once it has finished, never two at once.
+                // Even a run already asked to stop waits: its end must not be reported while this
+                // supervisor is still stopping (a child supervisor is TERMINATED before its end).
                 if (host instanceof ChildHost h && h.run().stopRequested) {
                     beginShutdown(null, out);             // its stop request may not have arrived yet
                 }
@@ -1172,6 +1169,11 @@ public final class Supervisor implements Service, AutoCloseable {
                 }
                 pendingRun = run;
                 pendingParent = parentSupervisor;
+            } else if (run.stopRequested) {               // stopped before it began
+                out.add(() -> parentSupervisor.runEnded(run, null));
+            } else if (stoppedForGood) {
+                out.add(() -> parentSupervisor.runEnded(run,
+                        new DoNotRestartException("supervisor \"" + name() + "\" was stopped with stop()")));
             } else {
                 begin(new ChildHost(parentSupervisor, run), parentSupervisor, out);
             }

@@ -1,6 +1,7 @@
 package dev.arbor.hardening;
 
 import dev.arbor.ChildSpec;
+import dev.arbor.ServiceRef;
 import dev.arbor.StopOrder;
 import dev.arbor.StopReport;
 import dev.arbor.Strategy;
@@ -158,6 +159,74 @@ class ChildSupervisorRestartWhileStoppingTest {
         StopReport report = stopped.get(EventLog.BOUND.toSeconds(), TimeUnit.SECONDS);
         assertThat(report.unstopped()).as("one hung thread is alive below sub")
                 .containsExactly(new UnstoppedService(List.of("parent", "sub"), "hung"));
+    }
+
+    /**
+     * Found by the soak (seed 3000026): the parent asks the restarted child supervisor's new run to
+     * stop before that run could begin (the supervisor is still stopping its previous run). The
+     * parent must not report that run stopped while the supervisor is still STOPPING: a child
+     * supervisor is TERMINATED before its parent reports its end (API.md, Events). The stop request
+     * is made from the parent's thread factory, which runs under the parent's lock right after the
+     * parent started the new run: the one interleaving that matters, made deterministic.
+     */
+    @Test
+    void aRunStoppedBeforeItBeganIsNotReportedStoppedWhileThePreviousRunIsStillStopping() throws Exception {
+        ManualClock clock = new ManualClock();
+        EventLog log = new EventLog();
+        ServiceRef[] subRef = new ServiceRef[1];
+        Supervisor[] parentHolder = new Supervisor[1];
+        java.util.concurrent.atomic.AtomicInteger threads = new java.util.concurrent.atomic.AtomicInteger();
+        Supervisor parent = Supervisor.builder("parent").clock(clock).onEvent(log)
+                .strategy(Strategy.ONE_FOR_ALL)
+                .threadFactory(body -> {
+                    if (threads.incrementAndGet() == 2) {      // the wave restarts trigger, right after sub
+                        parentHolder[0].remove(subRef[0]);
+                    }
+                    return Thread.ofVirtual().unstarted(body);
+                })
+                .build();
+        parentHolder[0] = parent;
+        Supervisor sub = Supervisor.builder("sub").clock(clock).shutdownTimeout(Duration.ofSeconds(10))
+                .stopOrder(StopOrder.PARALLEL).build();
+        sub.add("hung", ctx -> {
+            while (true) {
+                try {
+                    release.await();
+                    return;
+                } catch (InterruptedException ignored) {
+                    // ignores its stop request
+                }
+            }
+        });
+        sub.add("calm", ctx -> ctx.awaitStop());
+        subRef[0] = parent.add(ChildSpec.of("sub", sub).withShutdownTimeout(Duration.ofSeconds(1)));
+        CountDownLatch fail = new CountDownLatch(1);
+        parent.add("trigger", ctx -> {
+            if (ctx.restarts() == 0) {
+                fail.await();
+                throw new IllegalStateException("trigger a ONE_FOR_ALL restart");
+            }
+            ctx.awaitStop();
+        });
+        parent.start();
+        log.await(ServiceStarted.class, e -> e.service().equals("trigger"));
+        log.await(ServiceStarted.class, e -> e.service().equals("calm"));
+        fail.countDown();
+        log.await(ServiceStopped.class, e -> e.service().equals("calm"));
+        clock.advance(Duration.ofSeconds(1));   // abandons sub's first run, restarts sub and trigger; sub is removed
+        log.await(ServiceStarted.class, e -> e.service().equals("trigger") && e.restarts() == 1);
+        assertThat(sub.state()).isEqualTo(SupervisorState.STOPPING);
+        clock.advance(Duration.ofSeconds(9));   // the removal's deadline (t = 2 s), then sub's (t = 10 s)
+        log.await(SupervisorTerminated.class, e -> e.supervisor().equals("sub"));
+        List<SupervisorEvent> events = log.all();
+        int terminated = events.indexOf(new SupervisorTerminated("sub", null));
+        for (int i = 0; i < terminated; i++) {
+            assertThat(events.get(i)).as("sub's second run reported stopped while sub was still stopping: %s", events)
+                    .isNotEqualTo(new ServiceStopped("parent", "sub"));
+        }
+        assertThat(parent.children()).extracting(c -> c.name()).containsExactly("trigger");
+        assertRunsAlternate(events);
+        parent.close();
     }
 
     /** Per (supervisor, service): a start, exactly one end, a start... never two starts in a row. */
