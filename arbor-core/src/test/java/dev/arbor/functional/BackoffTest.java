@@ -301,4 +301,19 @@ class BackoffTest {
         a.fail();
         assertThat(log.next(BackoffStarted.class).delay()).isEqualTo(BACKOFF);
     }
+
+    @Test
+    void stopDuringABackoffCancelsItsEndAndRestartsNothing() throws Exception {
+        sup = builder().build();
+        Puppet a = start("a").get(0);
+        trip(a, "a");
+        assertThat(clock.pendingTasks()).isEqualTo(1);
+        assertThat(sup.stop().clean()).isTrue();
+        assertThat(clock.pendingTasks()).isZero();
+        clock.advance(BACKOFF.multipliedBy(2));
+        log.await(dev.arbor.SupervisorEvent.SupervisorTerminated.class);
+        assertThat(log.all()).noneMatch(e -> e instanceof BackoffEnded)
+                .filteredOn(e -> e instanceof ServiceStarted).hasSize(2);
+        assertThat(a.runs()).isEqualTo(2);
+    }
 }

@@ -243,4 +243,23 @@ class OneForAllTest {
         expectStarts("a", "b", "c", "d");
         assertThat(clock.elapsed()).isEqualTo(Duration.ofSeconds(5));
     }
+
+    @Test
+    void aSecondFailureWhileSiblingsStopJoinsTheRestartAndEveryChildStartsOnce() {
+        start(builder().stopOrder(StopOrder.REVERSE), "a", "b", "c", "d");
+        sibling("d").hold();
+        sibling("b").fail();
+        assertThat(log.next(ServiceFailed.class).failures()).isEqualTo(1.0);
+        Eventually.until("d saw its stop", sibling("d")::stopSeen);
+        sibling("a").fail();                 // a fails on its own before it was asked to stop
+        ServiceFailed second = log.next(ServiceFailed.class);
+        assertThat(second.service()).isEqualTo("a");
+        assertThat(second.failures()).isEqualTo(2.0);
+        assertThat(states()).containsExactly(entry("a", ChildState.WAITING), entry("b", ChildState.WAITING),
+                entry("c", ChildState.RUNNING), entry("d", ChildState.STOPPING));
+        sibling("d").release();
+        expectStopped("d", "c");
+        expectStarts("a", "b", "c", "d");
+        assertThat(sup.children()).extracting(ChildInfo::restarts).containsExactly(1, 1, 1, 1);
+    }
 }

@@ -73,6 +73,18 @@ class RestartTypeTest {
         return sup.children().stream().map(ChildInfo::name).toList();
     }
 
+    /** What {@code root.run()} threw, bounded: a run() that does not end fails the test (and is stopped). */
+    private static Throwable runInBackground(Supervisor root) throws Exception {
+        java.util.concurrent.CompletableFuture<Throwable> ran = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofVirtual().start(() -> ran.complete(catchThrowable(root::run)));
+        try {
+            return ran.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            root.stop();
+            throw new AssertionError("run() did not end", e);
+        }
+    }
+
     private static Service throwing(Throwable t) {
         return ctx -> {
             if (ctx.restarts() > 0) {
@@ -197,12 +209,11 @@ class RestartTypeTest {
     }
 
     @Test
-    void rootRunThrowsTheTerminateTreeExceptionFoundInTheChain() {
+    void rootRunThrowsTheTerminateTreeExceptionFoundInTheChain() throws Exception {
         TerminateTreeException tte = new TerminateTreeException("the end");
         Supervisor root = Supervisor.builder("root").clock(clock).onEvent(log).build();
         root.add("child", throwing(new IllegalStateException("wrapper", tte)));
-        Throwable thrown = catchThrowable(root::run);
-        assertThat(thrown).isSameAs(tte);
+        assertThat(runInBackground(root)).isSameAs(tte);
     }
 
     static Stream<Arguments> bothSpecialExceptions() {
@@ -331,12 +342,12 @@ class RestartTypeTest {
     }
 
     @Test
-    void rootRunThrowsTheFatalError() {
+    void rootRunThrowsTheFatalError() throws Exception {
         OutOfMemoryError oom = new OutOfMemoryError("test");
         Supervisor root = Supervisor.builder("root").clock(clock).onEvent(log).build();
         root.add("child", ctx -> {
             throw oom;
         });
-        assertThat(catchThrowable(root::run)).isSameAs(oom);
+        assertThat(runInBackground(root)).isSameAs(oom);
     }
 }
