@@ -34,17 +34,37 @@ public record ChildSpec(String name, Service service, Restart restart, Duration 
         }
     }
 
-    /** A {@link Restart#PERMANENT} child with the supervisor's default shutdown timeout. */
+    /**
+     * A {@link Restart#PERMANENT} child with the supervisor's default shutdown timeout.
+     *
+     * @param name    unique among the supervisor's current children; not blank
+     * @param service what to run
+     * @return the spec
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if name is blank
+     */
     public static ChildSpec of(String name, Service service) {
         return new ChildSpec(name, service, Restart.PERMANENT, null);
     }
 
-    /** A copy with another restart type. */
+    /**
+     * A copy with another restart type.
+     *
+     * @param r when to restart the child
+     * @return the new spec; this one is unchanged
+     * @throws NullPointerException if r is null
+     */
     public ChildSpec withRestart(Restart r) {
         return new ChildSpec(name, service, r, shutdownTimeout);
     }
 
-    /** A copy with another shutdown timeout; {@code null} means the supervisor's default. */
+    /**
+     * A copy with another shutdown timeout.
+     *
+     * @param d how long a stop waits for a run to end; {@code null} means the supervisor's default
+     * @return the new spec; this one is unchanged
+     * @throws IllegalArgumentException if d is negative
+     */
     public ChildSpec withShutdownTimeout(Duration d) {
         return new ChildSpec(name, service, restart, d);
     }

@@ -17,12 +17,18 @@ public class DoNotRestartException extends RuntimeException {
         super();
     }
 
-    /** @param message why the service should not be restarted */
+    /**
+     * Creates one with a message.
+     *
+     * @param message why the service should not be restarted
+     */
     public DoNotRestartException(String message) {
         super(message);
     }
 
     /**
+     * Creates one with a message and a cause.
+     *
      * @param message why the service should not be restarted
      * @param cause   what led to it
      */

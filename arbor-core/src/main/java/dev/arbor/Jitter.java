@@ -9,10 +9,19 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 @FunctionalInterface
 public interface Jitter {
-    /** The delay to wait instead of {@code base}. */
+    /**
+     * The delay to wait instead of {@code base}.
+     *
+     * @param base the configured delay
+     * @return the delay to wait; non-negative
+     */
     Duration apply(Duration base);
 
-    /** No jitter: the delay is exactly the base. */
+    /**
+     * No jitter: the delay is exactly the base.
+     *
+     * @return a jitter that returns its argument
+     */
     static Jitter none() {
         return base -> base;
     }
@@ -21,6 +30,8 @@ public interface Jitter {
      * A delay drawn uniformly from {@code [base, base * (1 + maxFraction))}; {@code maxFraction}
      * zero means no jitter.
      *
+     * @param maxFraction how much longer than the base a delay may be, as a fraction of the base
+     * @return a thread-safe jitter
      * @throws IllegalArgumentException if maxFraction is negative, NaN or infinite
      */
     static Jitter uniform(double maxFraction) {
@@ -28,9 +39,14 @@ public interface Jitter {
             throw new IllegalArgumentException("maxFraction must be finite and >= 0, was " + maxFraction);
         }
         return base -> {
-            long nanos = base.toNanos();
+            long nanos;
+            try {
+                nanos = base.toNanos();
+            } catch (ArithmeticException beyondLongNanos) {   // about 292 years or more: no room to add
+                return base;
+            }
             double extra = nanos * maxFraction * ThreadLocalRandom.current().nextDouble();
-            long extraNanos = (long) Math.min(extra, Long.MAX_VALUE - (double) nanos);
+            long extraNanos = Math.min((long) extra, Long.MAX_VALUE - nanos);   // exact, saturating
             return Duration.ofNanos(nanos + extraNanos);
         };
     }

@@ -8,10 +8,18 @@ package dev.arbor;
  * are started, and the run's thread is interrupted. All methods are thread-safe.
  */
 public interface ServiceContext {
-    /** The name the service was added under. */
+    /**
+     * The name the service was added under.
+     *
+     * @return the child's name
+     */
     String name();
 
-    /** True once the supervisor asked this run to stop; never false again afterwards. */
+    /**
+     * Whether a stop was requested for this run.
+     *
+     * @return true once the supervisor asked this run to stop; never false again afterwards
+     */
     boolean isStopping();
 
     /**
@@ -31,10 +39,16 @@ public interface ServiceContext {
      * against the child's shutdown timeout, and what it throws is ignored. An action registered
      * after the stop request runs at once, in the calling thread.
      *
+     * @param action what to do when a stop is requested
+     *
      * @throws NullPointerException if {@code action} is null
      */
     void onStop(Runnable action);
 
-    /** How many times this child was restarted before this run (0 on the first run). */
+    /**
+     * How many times this child was restarted before this run.
+     *
+     * @return 0 on the first run, then 1, 2, ...
+     */
     int restarts();
 }

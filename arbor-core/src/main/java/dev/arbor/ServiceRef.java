@@ -6,6 +6,10 @@ package dev.arbor;
  * names a current child.
  */
 public interface ServiceRef {
-    /** The name the child was added under. */
+    /**
+     * The name the child was added under.
+     *
+     * @return the child's name
+     */
     String name();
 }

@@ -17,7 +17,11 @@ public record StopReport(List<UnstoppedService> unstopped) {
         unstopped = List.copyOf(Objects.requireNonNull(unstopped, "unstopped"));
     }
 
-    /** True when nothing was left running. */
+    /**
+     * Whether the stop left nothing behind.
+     *
+     * @return true when nothing was left running
+     */
     public boolean clean() {
         return unstopped.isEmpty();
     }

@@ -12,17 +12,27 @@ import java.time.Duration;
  * one that called {@code schedule}, never inline; they are short and never block.
  */
 public interface SupervisorClock {
-    /** A monotonic time in nanoseconds; only differences matter. */
+    /**
+     * The current time.
+     *
+     * @return a monotonic time in nanoseconds; only differences matter
+     */
     long nanoTime();
 
     /**
      * Runs {@code task} once, {@code delay} from now.
      *
+     * @param delay how long from now; zero means as soon as possible (never inline)
+     * @param task  what to run; short and non-blocking
      * @return a handle that calls the task off if it has not run yet
      */
     Cancellable schedule(Duration delay, Runnable task);
 
-    /** The real clock, shared by all supervisors that do not set their own. */
+    /**
+     * The real clock, shared by all supervisors that do not set their own.
+     *
+     * @return the system clock
+     */
     static SupervisorClock system() {
         return dev.arbor.internal.SystemClock.INSTANCE;
     }

@@ -19,12 +19,18 @@ import java.time.Duration;
  * ignored its stop request, {@link ServiceStopTimeout}.
  */
 public sealed interface SupervisorEvent {
-    /** The name of the supervisor that emits the event. */
+    /**
+     * The supervisor that emits the event.
+     *
+     * @return its {@link Supervisor#name()}
+     */
     String supervisor();
 
     /**
      * A run began.
      *
+     * @param supervisor the name of the supervisor that emits it
+     * @param service    the name of the child
      * @param restarts how many times the child was restarted before this run
      */
     record ServiceStarted(String supervisor, String service, int restarts) implements SupervisorEvent {}
@@ -32,6 +38,8 @@ public sealed interface SupervisorEvent {
     /**
      * A run failed: it threw, or a {@link Restart#PERMANENT} run returned.
      *
+     * @param supervisor the name of the supervisor that emits it
+     * @param service    the name of the child
      * @param cause      what it threw; {@code null} when it returned normally
      * @param failures   the supervisor's decayed failure count after this failure (not incremented
      *                   when the failure is not counted: a TEMPORARY child, a
@@ -43,26 +51,51 @@ public sealed interface SupervisorEvent {
     record ServiceFailed(String supervisor, String service, Throwable cause,
                          double failures, double threshold, boolean restarting) implements SupervisorEvent {}
 
-    /** A child was removed after a run that did not fail: a normal return that is not restarted,
-     *  or {@link DoNotRestartException}. */
+    /**
+     * A child was removed after a run that did not fail: a normal return that is not restarted,
+     * or {@link DoNotRestartException}.
+     *
+     * @param supervisor the name of the supervisor that emits it
+     * @param service    the name of the child
+     */
     record ServiceCompleted(String supervisor, String service) implements SupervisorEvent {}
 
-    /** A run ended after a stop was requested. */
+    /**
+     * A run ended after a stop was requested.
+     *
+     * @param supervisor the name of the supervisor that emits it
+     * @param service    the name of the child
+     */
     record ServiceStopped(String supervisor, String service) implements SupervisorEvent {}
 
-    /** A run did not end within its shutdown timeout after a stop request; it is abandoned and
-     *  reported in the {@link StopReport}. */
+    /**
+     * A run did not end within its shutdown timeout after a stop request; it is abandoned and
+     * reported in the {@link StopReport}.
+     *
+     * @param supervisor the name of the supervisor that emits it
+     * @param service    the name of the child
+     */
     record ServiceStopTimeout(String supervisor, String service) implements SupervisorEvent {}
 
-    /** Too many failures: failed children wait {@code delay} before they restart. */
+    /**
+     * Too many failures: failed children wait {@code delay} before they restart.
+     *
+     * @param supervisor the name of the supervisor that emits it
+     * @param delay      the backoff, jitter included
+     */
     record BackoffStarted(String supervisor, Duration delay) implements SupervisorEvent {}
 
-    /** The backoff is over; the failure count is reset to zero and waiting children restart. */
+    /**
+     * The backoff is over; the failure count is reset to zero and waiting children restart.
+     *
+     * @param supervisor the name of the supervisor that emits it
+     */
     record BackoffEnded(String supervisor) implements SupervisorEvent {}
 
     /**
      * The supervisor ended a run of its own.
      *
+     * @param supervisor the name of the supervisor that emits it
      * @param cause why it terminated; {@code null} when it was stopped
      */
     record SupervisorTerminated(String supervisor, Throwable cause) implements SupervisorEvent {}

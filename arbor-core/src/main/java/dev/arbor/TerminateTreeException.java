@@ -17,12 +17,18 @@ public class TerminateTreeException extends RuntimeException {
         super();
     }
 
-    /** @param message why the tree should terminate */
+    /**
+     * Creates one with a message.
+     *
+     * @param message why the tree should terminate
+     */
     public TerminateTreeException(String message) {
         super(message);
     }
 
     /**
+     * Creates one with a message and a cause.
+     *
      * @param message why the tree should terminate
      * @param cause   what led to it
      */

@@ -68,6 +68,8 @@ public final class ManualClock implements SupervisorClock {
      * Moves time forward by {@code d} and runs every task that became due, in order. A task that
      * throws does not stop the others; the first exception is rethrown once all have run.
      *
+     * @param d how far to move; zero runs the tasks already due (zero-delay ones included)
+     *
      * @throws NullPointerException     if d is null
      * @throws IllegalArgumentException if d is negative
      */
@@ -99,7 +101,12 @@ public final class ManualClock implements SupervisorClock {
         }
     }
 
-    /** How many scheduled tasks have neither run nor been cancelled. */
+    /**
+     * How many scheduled tasks have neither run nor been cancelled: lets a test wait until a
+     * supervisor has scheduled the timer it is about to trigger.
+     *
+     * @return the number of pending tasks
+     */
     public int pendingTasks() {
         lock.lock();
         try {
@@ -109,7 +116,11 @@ public final class ManualClock implements SupervisorClock {
         }
     }
 
-    /** The time elapsed since this clock was created, as moved by {@link #advance}. */
+    /**
+     * The time elapsed since this clock was created, as moved by {@link #advance}.
+     *
+     * @return the sum of every advance so far
+     */
     public Duration elapsed() {
         return Duration.ofNanos(nanoTime());
     }
