@@ -28,7 +28,8 @@ public interface Jitter {
 
     /**
      * A delay drawn uniformly from {@code [base, base * (1 + maxFraction))}; {@code maxFraction}
-     * zero means no jitter.
+     * zero means no jitter. Delays saturate at {@code Long.MAX_VALUE} nanoseconds (about 292
+     * years); a longer base is returned as is.
      *
      * @param maxFraction how much longer than the base a delay may be, as a fraction of the base
      * @return a thread-safe jitter
