@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,6 +53,20 @@ class JitterTest {
     @Test
     void aZeroBaseStaysZero() {
         assertThat(Jitter.uniform(0.5).apply(Duration.ZERO)).isZero();
+    }
+
+    @Test
+    void hugeBasesSaturateInsteadOfOverflowingOrThrowing() {
+        List<Duration> bases = List.of(Duration.ofNanos(1L << 62), Duration.ofNanos(Long.MAX_VALUE),
+                Duration.ofDays(365L * 300), Duration.ofSeconds(Long.MAX_VALUE));
+        for (Duration base : bases) {
+            for (double fraction : new double[] {0.5, 2.0}) {
+                Jitter jitter = Jitter.uniform(fraction);
+                for (int i = 0; i < 1_000; i++) {
+                    assertThat(jitter.apply(base)).as("uniform(%s) of %s", fraction, base).isGreaterThanOrEqualTo(base);
+                }
+            }
+        }
     }
 
     @Test
