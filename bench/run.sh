@@ -186,6 +186,9 @@ for w in ${WORKLOADS//,/ }; do
   done
 done
 cat "$OUT"/raw/*.jsonl > "$OUT/results.jsonl"
+# The machine is shared: what else ran shows in the load average after the run.
+echo "load.after=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.properties"
+echo "finished=$(date -u '+%Y-%m-%d %H:%M UTC')" >> "$OUT/machine.properties"
 
 # ---------------------------------------------------------------- report
 "$JAVA" -Djava.awt.headless=true -cp "$CP" dev.arbor.bench.report.Report \
