@@ -831,7 +831,7 @@ public final class Supervisor implements Service, AutoCloseable {
                     deadline.timer = config.clock().schedule(timeout, () -> deadlineExpired(deadline)));
         }
         if (abandonNow != null) {
-            abandonNow.forEach(this::abandon);
+            abandonNow.forEach(run -> abandon(run, out));
         }
     }
 
@@ -844,7 +844,7 @@ public final class Supervisor implements Service, AutoCloseable {
             processEndedRuns(out);
             for (Run run : deadline.runs) {
                 if (!run.ended && !run.abandoned) {
-                    abandon(run);
+                    abandon(run, out);
                 }
             }
             settleBatches(out);
@@ -855,13 +855,50 @@ public final class Supervisor implements Service, AutoCloseable {
     }
 
     /** A run ignored its stop request past its timeout: report it, keep it only for StopReports. */
-    private void abandon(Run run) {
+    private void abandon(Run run, Outbox out) {
         run.abandoned = true;
         abandoned.add(run);
         Child child = run.child;
         detach(child);
         emit(new ServiceStopTimeout(name(), child.name()));
         afterStop(child);
+        if (run.sub != null) {
+            run.sub.abandonedByParent(out);  // parent-before-child: this lock is held, the child's is taken
+        }
+    }
+
+    /**
+     * Its parent gave up waiting for it (a shutdown timeout): nobody waits for this subtree any
+     * more, so it must not go on restarting children while it winds down in its own order (their
+     * threads would appear after the ancestors' StopReports were made). Stops everything below at
+     * once, depth first and synchronously (only child locks are taken), so every descendant is
+     * STOPPING, and restarts nothing, before the caller releases its lock. What must happen outside
+     * the locks goes into the caller's outbox.
+     */
+    private void abandonedByParent(Outbox out) {
+        lock.lock();
+        try {
+            if (phase == Phase.RUNNING) {
+                beginShutdown(null, out);
+            }
+            if (phase == Phase.STOPPING) {
+                List<Run> live = new ArrayList<>();
+                for (Child c : children.values()) {
+                    if (c.run != null) {
+                        live.add(c.run);
+                    }
+                }
+                requestStops(live, out);    // all at once, whatever the stop order
+                for (Run r : live) {
+                    if (r.sub != null && !r.abandoned) {
+                        r.sub.abandonedByParent(out);
+                    }
+                }
+                settleBatches(out);
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void detach(Child child) {
