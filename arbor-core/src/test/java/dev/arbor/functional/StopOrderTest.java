@@ -78,6 +78,43 @@ class StopOrderTest {
     }
 
     @Test
+    void reverseStopsAChildSupervisorsWholeSubtreeBeforeOlderSiblings() throws Exception {
+        Supervisor root = Supervisor.builder("root").clock(clock).onEvent(e -> { }).build();
+        Supervisor sub = Supervisor.builder("sub").clock(clock).build();
+        Holder a = new Holder("a", asked);
+        Holder x = new Holder("x", asked);
+        Holder y = new Holder("y", asked);
+        Holder b = new Holder("b", asked);
+        holders.addAll(List.of(a, x, y, b));
+        root.add("a", a);
+        root.add("sub", sub);
+        root.add("b", b);
+        sub.add("x", x);
+        sub.add("y", y);
+        root.start();
+        for (Holder holder : holders) {
+            Hung.await(holder.started, "started");
+        }
+
+        CompletableFuture<StopReport> stop = Bound.stopAsync(root);
+
+        assertThat(Bound.take(asked)).isEqualTo("b");
+        assertThat(y.isStopping()).isFalse();
+        b.release();
+        assertThat(Bound.take(asked)).isEqualTo("y");     // the subtree, newest first
+        assertThat(x.isStopping()).isFalse();
+        y.release();
+        assertThat(Bound.take(asked)).isEqualTo("x");
+        assertThat(a.isStopping()).as("a asked before the subtree ended").isFalse();
+        x.release();
+        assertThat(Bound.take(asked)).isEqualTo("a");
+        a.release();
+
+        assertThat(Bound.get(stop).clean()).isTrue();
+        assertThat(sub.state()).isEqualTo(dev.arbor.SupervisorState.TERMINATED);
+    }
+
+    @Test
     void reverseMovesOnToTheNextChildOnlyWhenTheCurrentOneTimesOut() throws Exception {
         Supervisor sup = Supervisor.builder("sup").clock(clock).onEvent(e -> { })
                 .shutdownTimeout(Duration.ofSeconds(5)).build();

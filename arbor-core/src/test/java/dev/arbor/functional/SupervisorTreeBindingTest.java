@@ -1,6 +1,10 @@
 package dev.arbor.functional;
 
 import dev.arbor.ChildInfo;
+import dev.arbor.ChildSpec;
+import dev.arbor.Restart;
+import dev.arbor.SupervisorEvent.ServiceFailed;
+import dev.arbor.support.EventLog;
 import dev.arbor.Supervisor;
 import dev.arbor.SupervisorState;
 import dev.arbor.testing.ManualClock;
@@ -109,5 +113,39 @@ class SupervisorTreeBindingTest {
         sub.start();
         assertThat(sub.state()).isEqualTo(SupervisorState.RUNNING);
         assertThat(sub.stop().clean()).isTrue();
+    }
+
+    @Test
+    void servingASupervisorThatBelongsToAnotherTreeFailsTheServingRunWithoutHanging() throws Exception {
+        Supervisor owner = supervisor("owner");
+        Supervisor shared = supervisor("shared");
+        owner.add("shared", shared);
+        EventLog log = new EventLog();
+        Supervisor other = Supervisor.builder("other").clock(clock).onEvent(log).build();
+        other.add(ChildSpec.of("wrapper", shared::serve).withRestart(Restart.TEMPORARY));
+
+        other.start();
+
+        ServiceFailed failed = log.await(ServiceFailed.class);
+        assertThat(failed.service()).isEqualTo("wrapper");
+        assertThat(failed.cause()).isInstanceOf(IllegalStateException.class).hasMessageContaining("\"owner\"");
+        assertThat(shared.state()).isEqualTo(SupervisorState.NEW);
+        assertThat(other.stop().clean()).isTrue();
+    }
+
+    @Test
+    void servingAStartedRootFailsTheServingRun() throws Exception {
+        Supervisor started = supervisor("started");
+        started.start();
+        EventLog log = new EventLog();
+        Supervisor other = Supervisor.builder("other").clock(clock).onEvent(log).build();
+        other.add(ChildSpec.of("wrapper", started::serve).withRestart(Restart.TEMPORARY));
+
+        other.start();
+
+        assertThat(log.await(ServiceFailed.class).cause()).isInstanceOf(IllegalStateException.class);
+        assertThat(started.state()).isEqualTo(SupervisorState.RUNNING);
+        assertThat(other.stop().clean()).isTrue();
+        assertThat(started.stop().clean()).isTrue();
     }
 }
