@@ -35,8 +35,8 @@ final class Run implements ServiceContext, Runnable {
 
     final Child child;
     final int restarts;
-    final Supervisor sub;         // child-supervisor runs only
     Thread thread;                // leaf runs only; set before the thread starts
+    Run nextEnded;                // link in the supervisor's stack of ended runs (no node allocated)
 
     volatile boolean stopRequested;
     boolean ended;                // lock
@@ -50,10 +50,17 @@ final class Run implements ServiceContext, Runnable {
     @SuppressWarnings("unused")   // via LATCH: made only if a thread other than the run's own waits
     private volatile CountDownLatch foreignWaiters;
 
-    Run(Child child, int restarts, Supervisor sub) {
+    Run(Child child, int restarts) {
         this.child = child;
         this.restarts = restarts;
-        this.sub = sub;
+    }
+
+    /**
+     * The child supervisor this run runs, or null for a leaf run. Derived, not stored: a supervisor
+     * added as a child is always run as one (an idle child's footprint is multiplied by 100,000).
+     */
+    Supervisor sub() {
+        return child.spec.service() instanceof Supervisor s ? s : null;
     }
 
     /**
@@ -104,16 +111,19 @@ final class Run implements ServiceContext, Runnable {
             awaitStopFromAnotherThread();
             return;
         }
+        Thread self = Thread.currentThread();
         while (!stopRequested) {
             java.util.concurrent.locks.LockSupport.park(this);
-            if (Thread.interrupted()) {
-                if (!stopRequested) {
-                    throw new InterruptedException();
-                }
-                break;
+            // The stop request sets the flag before it interrupts: an interrupt seen with the flag
+            // still clear is someone else's. Only then is the status cleared, as the exception says.
+            if (!stopRequested && self.isInterrupted()) {
+                Thread.interrupted();
+                throw new InterruptedException();
             }
         }
-        Thread.currentThread().interrupt();   // the stop request's interrupt: keep it visible
+        if (!self.isInterrupted()) {
+            self.interrupt();   // the flag was seen before the stop request's interrupt landed
+        }
     }
 
     private void awaitStopFromAnotherThread() throws InterruptedException {
@@ -168,8 +178,9 @@ final class Run implements ServiceContext, Runnable {
 
     /**
      * Asks a leaf run to stop: the flag, then the onStop actions on a virtual thread of their own
-     * (one that blocks stalls nobody; its time counts against the shutdown timeout), then the
-     * interrupt, then waiters on other threads. Called under the supervisor's lock; never blocks.
+     * (one that blocks stalls nobody; its time counts against the shutdown timeout), then waiters on
+     * other threads. The interrupt follows, from the caller ({@link #interruptThread}). Called under
+     * the supervisor's lock; never blocks.
      */
     @SuppressWarnings("unchecked")
     void requestStop() {
@@ -180,11 +191,15 @@ final class Run implements ServiceContext, Runnable {
             Thread.ofVirtual().name(child.owner.name() + "/" + child.name() + "/onStop")
                     .start(() -> toRun.forEach(Run::runQuietly));
         }
-        thread.interrupt();
         CountDownLatch latch = foreignWaiters;
         if (latch != null) {
             latch.countDown();
         }
+    }
+
+    /** The second half of a stop request: wakes the run's thread wherever it blocks. */
+    void interruptThread() {
+        thread.interrupt();
     }
 
     private static void runQuietly(Runnable action) {

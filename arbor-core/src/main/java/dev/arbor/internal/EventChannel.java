@@ -2,7 +2,8 @@ package dev.arbor.internal;
 
 import dev.arbor.SupervisorEvent;
 
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -14,38 +15,83 @@ import java.util.function.Consumer;
  * At most one drainer runs at a time, so the listener is never called concurrently, even when
  * several supervisors of a tree share the channel. A listener that throws is logged and skipped;
  * one that blocks only delays later events.
+ *
+ * <p>Emitted events form a stack that the drainer takes whole, with one atomic swap per batch,
+ * and reverses: emitter and drainer do not contend on every event, as they did over a linked
+ * queue (the top cost of spawning 100,000 children).
  */
 public final class EventChannel {
     private static final System.Logger LOG = System.getLogger("dev.arbor");
+    private static final VarHandle PENDING;
+    /** How often an idle drainer yields, looking for more events, before its thread ends. */
+    private static final int LINGER_YIELDS = 8;
+
+    static {
+        try {
+            PENDING = MethodHandles.lookup().findVarHandle(EventChannel.class, "pending", Node.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final Consumer<? super SupervisorEvent> listener;
-    private final ConcurrentLinkedQueue<SupervisorEvent> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean draining = new AtomicBoolean();
+    @SuppressWarnings("unused")   // via PENDING: newest first
+    private volatile Node pending;
 
     /** @param listener the consumer of every event emitted here */
     public EventChannel(Consumer<? super SupervisorEvent> listener) {
         this.listener = listener;
     }
 
-    /** Queues an event; safe from any thread, never blocks. */
+    /**
+     * Queues an event; safe from any thread, never blocks.
+     *
+     * @param event what happened
+     */
     public void emit(SupervisorEvent event) {
-        queue.add(event);
-        if (draining.compareAndSet(false, true)) {
+        Node node = new Node(event);
+        Node head;
+        do {
+            head = pending;
+            node.next = head;
+        } while (!PENDING.compareAndSet(this, head, node));
+        if (!draining.get() && draining.compareAndSet(false, true)) {
             Thread.ofVirtual().name("arbor-events").start(this::drain);
         }
     }
 
     private void drain() {
         while (true) {
-            SupervisorEvent event;
-            while ((event = queue.poll()) != null) {
-                deliver(event);
+            int idle = 0;
+            while (idle < LINGER_YIELDS) {
+                Node batch = (Node) PENDING.getAndSet(this, null);
+                if (batch == null) {
+                    idle++;
+                    Thread.yield();   // a burst (100,000 starts) keeps one drainer, not one per event
+                } else {
+                    idle = 0;
+                    deliverOldestFirst(batch);
+                }
             }
             draining.set(false);
-            // An event queued after the last poll but before the flag cleared has no drainer yet.
-            if (queue.isEmpty() || !draining.compareAndSet(false, true)) {
+            // An event pushed after the last swap but before the flag cleared has no drainer yet.
+            if (pending == null || !draining.compareAndSet(false, true)) {
                 return;
             }
+        }
+    }
+
+    private void deliverOldestFirst(Node newestFirst) {
+        Node oldestFirst = null;
+        while (newestFirst != null) {
+            Node next = newestFirst.next;
+            newestFirst.next = oldestFirst;
+            oldestFirst = newestFirst;
+            newestFirst = next;
+        }
+        for (Node n = oldestFirst; n != null; n = n.next) {
+            deliver(n.event);
         }
     }
 
@@ -54,6 +100,15 @@ public final class EventChannel {
             listener.accept(event);
         } catch (Throwable t) { // a faulty listener must never break supervision
             LOG.log(System.Logger.Level.WARNING, "event listener threw on " + event, t);
+        }
+    }
+
+    private static final class Node {
+        final SupervisorEvent event;
+        Node next;
+
+        Node(SupervisorEvent event) {
+            this.event = event;
         }
     }
 }
