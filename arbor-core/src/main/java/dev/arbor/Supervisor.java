@@ -131,6 +131,7 @@ public final class Supervisor implements Service, AutoCloseable {
     private final Condition runEnded = lock.newCondition();    // signalled only while runWaiters > 0
     private final LinkedHashMap<String, Child> children = new LinkedHashMap<>();
     private final Set<Run> abandoned = new LinkedHashSet<>();  // timed-out runs still alive
+    private final ArrayList<SupervisorEvent> unpublished = new ArrayList<>();   // lock: this section's events
     private final List<Child> retiredSubs = new ArrayList<>(); // former child supervisors with runs still alive below
     private final FailureCounter failures;
     private final EventChannel ownChannel;                     // null: inherit or log
@@ -177,7 +178,7 @@ public final class Supervisor implements Service, AutoCloseable {
                 case TERMINATED -> SupervisorState.TERMINATED;
             };
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -218,14 +219,19 @@ public final class Supervisor implements Service, AutoCloseable {
         try {
             refused = refusal(spec);
             if (refused == null) {
-                child = new Child(this, spec, nextSeq++);
-                children.put(spec.name(), child);
-                if (phase == Phase.RUNNING) {
-                    startRun(child, out);
+                child = new Child(this, spec, nextSeq);
+                Child existing = children.putIfAbsent(spec.name(), child);   // one lookup, not two
+                if (existing != null) {
+                    refused = duplicateName(spec);
+                } else {
+                    nextSeq++;
+                    if (phase == Phase.RUNNING) {
+                        startRun(child, out);
+                    }
                 }
             }
         } finally {
-            lock.unlock();
+            unlock();
         }
         if (refused != null) {
             if (sub != null) {
@@ -242,11 +248,12 @@ public final class Supervisor implements Service, AutoCloseable {
             return new IllegalStateException("cannot add \"" + spec.name() + "\": supervisor \"" + name()
                     + "\" is " + phase.name().toLowerCase(java.util.Locale.ROOT));
         }
-        if (children.containsKey(spec.name())) {
-            return new IllegalArgumentException("supervisor \"" + name() + "\" already has a child named \""
-                    + spec.name() + "\"");
-        }
         return null;
+    }
+
+    private IllegalArgumentException duplicateName(ChildSpec spec) {
+        return new IllegalArgumentException("supervisor \"" + name() + "\" already has a child named \""
+                + spec.name() + "\"");
     }
 
     /**
@@ -267,7 +274,7 @@ public final class Supervisor implements Service, AutoCloseable {
         try {
             return requestRemoval(child, out) != Removal.NOT_A_CHILD;
         } finally {
-            lock.unlock();
+            unlock();
             out.run();
         }
     }
@@ -295,7 +302,7 @@ public final class Supervisor implements Service, AutoCloseable {
                 return false;
             }
         } finally {
-            lock.unlock();
+            unlock();
         }
         out.run();
         if (run == null) {
@@ -308,12 +315,13 @@ public final class Supervisor implements Service, AutoCloseable {
                 if (nanos <= 0) {
                     return false;
                 }
+                publishEvents();
                 nanos = runEnded.awaitNanos(nanos);
             }
             return true;
         } finally {
             runWaiters--;
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -327,7 +335,7 @@ public final class Supervisor implements Service, AutoCloseable {
             }
             return infos;
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -353,7 +361,7 @@ public final class Supervisor implements Service, AutoCloseable {
             startedAsRoot = true;
             begin(ROOT, null, out);
         } finally {
-            lock.unlock();
+            unlock();
         }
         out.run();
     }
@@ -377,10 +385,11 @@ public final class Supervisor implements Service, AutoCloseable {
             lock.lock();
             try {
                 while (phase != Phase.TERMINATED) {
+                    publishEvents();
                     phaseChanged.awaitUninterruptibly();
                 }
             } finally {
-                lock.unlock();
+                unlock();
             }
             throw e;
         }
@@ -394,10 +403,11 @@ public final class Supervisor implements Service, AutoCloseable {
         lock.lock();
         try {
             while (phase != Phase.TERMINATED) {
+                publishEvents();
                 phaseChanged.await();
             }
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -427,17 +437,18 @@ public final class Supervisor implements Service, AutoCloseable {
                 beginShutdown(null, out);
             }
         } finally {
-            lock.unlock();
+            unlock();
         }
         out.run();
         lock.lock();
         try {
             while (phase != Phase.TERMINATED) {
+                publishEvents();
                 phaseChanged.await();
             }
             return lastReport;
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -467,11 +478,12 @@ public final class Supervisor implements Service, AutoCloseable {
                 if (nanos <= 0) {
                     return false;
                 }
+                publishEvents();
                 nanos = phaseChanged.awaitNanos(nanos);
             }
             return true;
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -485,7 +497,7 @@ public final class Supervisor implements Service, AutoCloseable {
         try {
             return Optional.ofNullable(terminationCause);
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -522,7 +534,7 @@ public final class Supervisor implements Service, AutoCloseable {
             }
             begin(serveHost, hostSupervisor, out);
         } finally {
-            lock.unlock();
+            unlock();
         }
         out.run();
         ctx.onStop(() -> stopFrom(serveHost));
@@ -641,7 +653,7 @@ public final class Supervisor implements Service, AutoCloseable {
             try {
                 processEndedRuns(out);
             } finally {
-                lock.unlock();
+                unlock();
             }
             out.run();
             combining.set(false);
@@ -677,7 +689,7 @@ public final class Supervisor implements Service, AutoCloseable {
         try {
             onRunEnded(run, thrown, out);
         } finally {
-            lock.unlock();
+            unlock();
         }
         out.run();
     }
@@ -834,6 +846,8 @@ public final class Supervisor implements Service, AutoCloseable {
      */
     void requestStops(List<Run> runs, Outbox out) {
         Map<Duration, Run.Deadline> deadlines = null;
+        Duration lastTimeout = null;         // runs asked together usually share one timeout:
+        Run.Deadline lastDeadline = null;    // skip the map lookup for each of them
         List<Run> abandonNow = null;
         List<Run> toInterrupt = new ArrayList<>(runs.size());
         for (Run run : runs) {
@@ -852,8 +866,12 @@ public final class Supervisor implements Service, AutoCloseable {
             if (timeout.isZero()) {
                 (abandonNow == null ? abandonNow = new ArrayList<>() : abandonNow).add(run);
             } else {
-                (deadlines == null ? deadlines = new HashMap<>() : deadlines)
-                        .computeIfAbsent(timeout, t -> new Run.Deadline()).add(run);
+                if (!timeout.equals(lastTimeout)) {
+                    lastTimeout = timeout;
+                    lastDeadline = (deadlines == null ? deadlines = new HashMap<>() : deadlines)
+                            .computeIfAbsent(timeout, t -> new Run.Deadline());
+                }
+                lastDeadline.add(run);
             }
         }
         interrupt(toInterrupt);
@@ -895,7 +913,7 @@ public final class Supervisor implements Service, AutoCloseable {
             }
             settleBatches(out);
         } finally {
-            lock.unlock();
+            unlock();
         }
         out.run();
     }
@@ -943,7 +961,7 @@ public final class Supervisor implements Service, AutoCloseable {
                 settleBatches(out);
             }
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -1044,7 +1062,7 @@ public final class Supervisor implements Service, AutoCloseable {
                 }
             }
         } finally {
-            lock.unlock();
+            unlock();
         }
         out.run();
     }
@@ -1094,7 +1112,7 @@ public final class Supervisor implements Service, AutoCloseable {
         try {
             beginShutdown(cause, out);
         } finally {
-            lock.unlock();
+            unlock();
         }
         out.run();
     }
@@ -1187,15 +1205,34 @@ public final class Supervisor implements Service, AutoCloseable {
         try {
             return unstopped(path);
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
+    /**
+     * Records an event of the locked section in progress; {@link #unlock()} publishes the section's
+     * events together, so a listener never sees an event before every effect of the section that
+     * emitted it (a timer it scheduled, a child it started) is in place.
+     */
     private void emit(SupervisorEvent event) {
+        unpublished.add(event);
+    }
+
+    /** Releases the lock; every lock release goes through here (or {@link #publishEvents} first). */
+    private void unlock() {
+        publishEvents();
+        lock.unlock();
+    }
+
+    private void publishEvents() {
+        if (unpublished.isEmpty()) {
+            return;
+        }
         EventChannel c = channel;
         if (c != null) {
-            c.emit(event);
+            c.emitAll(unpublished);
         }
+        unpublished.clear();
     }
 
     private double currentFailures() {
@@ -1261,7 +1298,7 @@ public final class Supervisor implements Service, AutoCloseable {
                 begin(new ChildHost(parentSupervisor, run), parentSupervisor, out);
             }
         } finally {
-            lock.unlock();
+            unlock();
         }
         out.run();
     }
@@ -1282,7 +1319,7 @@ public final class Supervisor implements Service, AutoCloseable {
                 beginShutdown(null, out);
             }
         } finally {
-            lock.unlock();
+            unlock();
         }
         out.run();
     }
@@ -1295,7 +1332,7 @@ public final class Supervisor implements Service, AutoCloseable {
                 beginShutdown(null, out);
             }
         } finally {
-            lock.unlock();
+            unlock();
         }
         out.run();
     }
@@ -1329,7 +1366,7 @@ public final class Supervisor implements Service, AutoCloseable {
                 }
                 sub.parent = newParent;
             } finally {
-                sub.lock.unlock();
+                sub.unlock();
             }
         } finally {
             BINDING.unlock();

@@ -61,6 +61,35 @@ public final class EventChannel {
         }
     }
 
+    /**
+     * Queues events in order, as one batch (one atomic push); safe from any thread, never blocks.
+     *
+     * @param events what happened, oldest first
+     */
+    public void emitAll(java.util.List<? extends SupervisorEvent> events) {
+        Node newest = null;
+        Node oldest = null;
+        for (SupervisorEvent event : events) {
+            Node node = new Node(event);
+            node.next = newest;
+            newest = node;
+            if (oldest == null) {
+                oldest = node;
+            }
+        }
+        if (newest == null) {
+            return;
+        }
+        Node head;
+        do {
+            head = pending;
+            oldest.next = head;
+        } while (!PENDING.compareAndSet(this, head, newest));
+        if (!draining.get() && draining.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("arbor-events").start(this::drain);
+        }
+    }
+
     private void drain() {
         while (true) {
             int idle = 0;
