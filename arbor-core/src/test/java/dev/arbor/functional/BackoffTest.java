@@ -13,9 +13,11 @@ import dev.arbor.SupervisorEvent.ServiceFailed;
 import dev.arbor.SupervisorEvent.ServiceStarted;
 import dev.arbor.SupervisorState;
 import dev.arbor.support.EventLog;
+import dev.arbor.support.Stopper;
 import dev.arbor.support.Eventually;
 import dev.arbor.support.Puppet;
 import dev.arbor.testing.ManualClock;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,6 +43,7 @@ import static org.assertj.core.api.Assertions.entry;
  * restart in add order. All time is a {@link ManualClock}: each backoff ends exactly when the test
  * moves the clock past it.
  */
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)   // a wedged supervisor fails, not hangs
 class BackoffTest {
     private static final Duration BACKOFF = Duration.ofSeconds(10);
 
@@ -56,9 +59,7 @@ class BackoffTest {
 
     @AfterEach
     void stop() throws Exception {
-        if (sup != null) {
-            sup.stop();
-        }
+        Stopper.stop(sup);
     }
 
     private Map<String, ChildState> states() {

@@ -2,6 +2,7 @@ package dev.arbor.functional;
 
 import dev.arbor.Supervisor;
 import dev.arbor.testing.ManualClock;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code System.getLogger("dev.arbor")} (here backed by java.util.logging): a failure at WARNING
  * with its throwable; a child supervisor without a listener logs through its parent's default.
  */
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)   // a wedged supervisor fails, not hangs
 class DefaultListenerLoggingTest {
     private final Logger logger = Logger.getLogger("dev.arbor");   // held: JUL keeps loggers weakly
     private final LinkedBlockingQueue<LogRecord> records = new LinkedBlockingQueue<>();

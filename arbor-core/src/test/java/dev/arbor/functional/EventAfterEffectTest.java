@@ -20,6 +20,7 @@ import dev.arbor.SupervisorState;
 import dev.arbor.support.EventLog;
 import dev.arbor.support.Puppet;
 import dev.arbor.testing.ManualClock;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -39,6 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * show it, and a backoff's end is already scheduled on the clock. The test moves on only after the
  * listener saw each event, so nothing else changes the supervisor while the listener looks.
  */
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)   // a wedged supervisor fails, not hangs
 class EventAfterEffectTest {
     private final ManualClock clock = new ManualClock();
     private final EventLog log = new EventLog();

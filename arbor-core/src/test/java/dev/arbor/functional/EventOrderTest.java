@@ -9,6 +9,7 @@ import dev.arbor.SupervisorEvent.SupervisorTerminated;
 import dev.arbor.support.EventLog;
 import dev.arbor.support.Puppet;
 import dev.arbor.testing.ManualClock;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * API.md "Events": the events of one supervisor reach its listener in the order they happened,
  * also when several supervisors of a tree share the listener and their children fail concurrently.
  */
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)   // a wedged supervisor fails, not hangs
 class EventOrderTest {
     private final ManualClock clock = new ManualClock();
 

@@ -12,8 +12,10 @@ import dev.arbor.SupervisorEvent.SupervisorTerminated;
 import dev.arbor.SupervisorState;
 import dev.arbor.TerminateTreeException;
 import dev.arbor.support.EventLog;
+import dev.arbor.support.Stopper;
 import dev.arbor.support.Puppet;
 import dev.arbor.testing.ManualClock;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +32,7 @@ import static org.assertj.core.api.Assertions.within;
  * count is reset to 0 when a backoff ends. Every failure happens at an instant of a
  * {@link ManualClock} the test chose, and the count is read from the {@code ServiceFailed} event.
  */
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)   // a wedged supervisor fails, not hangs
 class FailureAccountingTest {
     private static final double EPS = 1e-9;
 
@@ -44,9 +47,7 @@ class FailureAccountingTest {
 
     @AfterEach
     void stop() throws Exception {
-        if (sup != null) {
-            sup.stop();
-        }
+        Stopper.stop(sup);
     }
 
     /** Makes {@code p} fail now and returns the ServiceFailed; consumes the restart's ServiceStarted. */

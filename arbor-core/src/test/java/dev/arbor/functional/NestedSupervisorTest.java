@@ -12,9 +12,11 @@ import dev.arbor.SupervisorEvent.SupervisorTerminated;
 import dev.arbor.SupervisorState;
 import dev.arbor.TerminateTreeException;
 import dev.arbor.support.EventLog;
+import dev.arbor.support.Stopper;
 import dev.arbor.support.Eventually;
 import dev.arbor.support.Puppet;
 import dev.arbor.testing.ManualClock;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,6 +39,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * its own reports through its parent's, one with its own does not; and a supervisor wrapped in a
  * plain service ({@code ctx -> sub.serve(ctx)}) behaves as a child too.
  */
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)   // a wedged supervisor fails, not hangs
 class NestedSupervisorTest {
     private final ManualClock clock = new ManualClock();
     private final EventLog log = new EventLog();
@@ -46,9 +49,7 @@ class NestedSupervisorTest {
     @AfterEach
     void stop() throws Exception {
         toRelease.forEach(Sibling::release);
-        for (Supervisor s : toStop) {
-            s.stop();
-        }
+        Stopper.stop(toStop.toArray(Supervisor[]::new));
     }
 
     private Supervisor root(Supervisor.Builder b) {

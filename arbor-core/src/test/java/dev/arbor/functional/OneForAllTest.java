@@ -17,8 +17,10 @@ import dev.arbor.SupervisorEvent.ServiceStopTimeout;
 import dev.arbor.SupervisorEvent.ServiceStopped;
 import dev.arbor.SupervisorState;
 import dev.arbor.support.EventLog;
+import dev.arbor.support.Stopper;
 import dev.arbor.support.Eventually;
 import dev.arbor.testing.ManualClock;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +40,7 @@ import static org.assertj.core.api.Assertions.entry;
  * removed; when the last has ended, all start again in add order. One failure counts once; a
  * backoff makes them all wait for its end. Children are {@link Sibling}s a, b, c, d (in add order).
  */
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)   // a wedged supervisor fails, not hangs
 class OneForAllTest {
     private final ManualClock clock = new ManualClock();
     private final EventLog log = new EventLog();
@@ -48,9 +51,7 @@ class OneForAllTest {
     @AfterEach
     void stop() throws Exception {
         siblings.values().forEach(Sibling::release);
-        if (sup != null) {
-            sup.stop();
-        }
+        Stopper.stop(sup);
     }
 
     private Supervisor.Builder builder() {

@@ -17,8 +17,10 @@ import dev.arbor.SupervisorEvent.ServiceStopTimeout;
 import dev.arbor.SupervisorEvent.ServiceStopped;
 import dev.arbor.SupervisorState;
 import dev.arbor.support.EventLog;
+import dev.arbor.support.Stopper;
 import dev.arbor.support.Eventually;
 import dev.arbor.testing.ManualClock;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +42,7 @@ import static org.assertj.core.api.Assertions.entry;
  * counts once; a backoff makes them all wait for its end. Children are {@link Sibling}s a, b, c, d
  * (in add order).
  */
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)   // a wedged supervisor fails, not hangs
 class RestForOneTest {
     private final ManualClock clock = new ManualClock();
     private final EventLog log = new EventLog();
@@ -50,9 +53,7 @@ class RestForOneTest {
     @AfterEach
     void stop() throws Exception {
         siblings.values().forEach(Sibling::release);
-        if (sup != null) {
-            sup.stop();
-        }
+        Stopper.stop(sup);
     }
 
     private Supervisor.Builder builder() {

@@ -16,8 +16,10 @@ import dev.arbor.SupervisorEvent.SupervisorTerminated;
 import dev.arbor.SupervisorState;
 import dev.arbor.TerminateTreeException;
 import dev.arbor.support.EventLog;
+import dev.arbor.support.Stopper;
 import dev.arbor.support.Puppet;
 import dev.arbor.testing.ManualClock;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,6 +41,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * supervisor: its failure's count tells whether the ending under test was counted (the threshold is
  * high, so nothing backs off).
  */
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)   // a wedged supervisor fails, not hangs
 class RestartTypeTest {
     private final ManualClock clock = new ManualClock();
     private final EventLog log = new EventLog();
@@ -48,9 +51,7 @@ class RestartTypeTest {
 
     @AfterEach
     void stop() throws Exception {
-        if (sup != null) {
-            sup.stop();
-        }
+        Stopper.stop(sup);
     }
 
     /** Starts "witness" then "child" (the service under test, with {@code restart}). */

@@ -19,6 +19,7 @@ import dev.arbor.support.EventLog;
 import dev.arbor.support.Eventually;
 import dev.arbor.support.Puppet;
 import dev.arbor.testing.ManualClock;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -38,6 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ({@code ServiceFailed}, {@code ServiceCompleted}, {@code ServiceStopped} or
  * {@code ServiceStopTimeout}), through every way a run can end, in a tree that shares one listener.
  */
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)   // a wedged supervisor fails, not hangs
 class RunEventPairingTest {
     private final ManualClock clock = new ManualClock();
     private final EventLog log = new EventLog();

@@ -12,8 +12,10 @@ import dev.arbor.SupervisorEvent.SupervisorTerminated;
 import dev.arbor.SupervisorState;
 import dev.arbor.TerminateTreeException;
 import dev.arbor.support.EventLog;
+import dev.arbor.support.Stopper;
 import dev.arbor.support.Puppet;
 import dev.arbor.testing.ManualClock;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +36,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * <p>The tree is root → [bystander, mid → [sibling, leaf]]; mid has no listener, so its events
  * reach root's log too.
  */
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)   // a wedged supervisor fails, not hangs
 class TreePropagationTest {
     private final ManualClock clock = new ManualClock();
     private final EventLog log = new EventLog();
@@ -46,9 +49,7 @@ class TreePropagationTest {
 
     @AfterEach
     void stop() throws Exception {
-        if (root != null) {
-            root.stop();
-        }
+        Stopper.stop(root);
     }
 
     private void build(boolean midPropagates) {

@@ -4,6 +4,7 @@ import dev.arbor.Supervisor;
 import dev.arbor.SupervisorEvent;
 import dev.arbor.SupervisorEvent.SupervisorTerminated;
 import dev.arbor.testing.ManualClock;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.CountDownLatch;
@@ -19,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * have no listener of their own shares the root's, and many children fail at once on many threads;
  * the listener must never be entered while another call is still inside it.
  */
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)   // a wedged supervisor fails, not hangs
 class ListenerConcurrencyTest {
     private static final int SUBS = 8;
     private static final int CHILDREN_PER_SUB = 8;
