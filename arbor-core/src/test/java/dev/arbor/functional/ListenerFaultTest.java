@@ -122,4 +122,32 @@ class ListenerFaultTest {
         Eventually.until("the queued events delivered", () -> received.size() == 2 * FAILURES + 3);
         assertScenarioEvents(List.copyOf(received));
     }
+
+    @Test
+    void listenerThatCallsBackIntoTheSupervisorAndStopsItDoesNotDeadlock() throws Exception {
+        Supervisor[] holder = new Supervisor[1];
+        List<SupervisorEvent> received = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<StopReport> stoppedFromListener = new CompletableFuture<>();
+        holder[0] = supervisor(event -> {
+            received.add(event);
+            Supervisor sup = holder[0];
+            sup.state();
+            sup.children();
+            if (event instanceof ServiceFailed && !stoppedFromListener.isDone()) {
+                try {
+                    // stop() from the delivery thread: it waits for the children, not for delivery
+                    stoppedFromListener.complete(sup.stop());
+                } catch (Throwable t) {
+                    stoppedFromListener.completeExceptionally(t);
+                }
+            }
+        });
+        holder[0].start();
+        assertThat(stoppedFromListener.get(10, TimeUnit.SECONDS).clean()).isTrue();
+        assertThat(holder[0].state()).isEqualTo(SupervisorState.TERMINATED);
+        Eventually.until("SupervisorTerminated delivered after the listener's stop() returned",
+                () -> received.contains(new SupervisorTerminated("sup", null)));
+        assertThat(received.get(0)).isEqualTo(new ServiceStarted("sup", "child", 0));
+        assertThat(received.get(1)).isInstanceOf(ServiceFailed.class);
+    }
 }
