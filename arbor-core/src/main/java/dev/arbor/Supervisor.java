@@ -91,6 +91,8 @@ public final class Supervisor implements Service, AutoCloseable {
     /**
      * A builder with every default.
      *
+     * @param name the supervisor's name, used in events, thread names and reports
+     * @return a new builder
      * @throws NullPointerException     if name is null
      * @throws IllegalArgumentException if name is blank
      */
@@ -98,12 +100,21 @@ public final class Supervisor implements Service, AutoCloseable {
         return new Builder(name);
     }
 
-    /** A supervisor with every default; the same as {@code builder(name).build()}. */
+    /**
+     * A supervisor with every default; the same as {@code builder(name).build()}.
+     *
+     * @param name the supervisor's name
+     * @return a new supervisor in state NEW
+     */
     public static Supervisor create(String name) {
         return builder(name).build();
     }
 
-    /** The name given to the builder. */
+    /**
+     * The name given to the builder.
+     *
+     * @return the name given to the builder
+     */
     public String name() {
         return config.name();
     }
@@ -167,7 +178,11 @@ public final class Supervisor implements Service, AutoCloseable {
 
     // ---------------------------------------------------------------- public API
 
-    /** Where it is in its life; see {@link SupervisorState}. */
+    /**
+     * Where it is in its life; see {@link SupervisorState}.
+     *
+     * @return the current state
+     */
     public SupervisorState state() {
         lock.lock();
         try {
@@ -185,6 +200,9 @@ public final class Supervisor implements Service, AutoCloseable {
     /**
      * Adds a {@link Restart#PERMANENT} child with the default shutdown timeout; see {@link #add(ChildSpec)}.
      *
+     * @param name    unique among the current children; not blank
+     * @param service what to run
+     * @return the child's ref
      * @throws NullPointerException     if an argument is null
      * @throws IllegalArgumentException if the name is blank or already used by a current child
      * @throws IllegalStateException    if the supervisor is stopping or terminated
@@ -199,6 +217,7 @@ public final class Supervisor implements Service, AutoCloseable {
      * as a service becomes this supervisor's child for good: it cannot be started, run or added
      * anywhere else.
      *
+     * @param spec the child's name, service, restart type and shutdown timeout
      * @return the child's ref, for {@link #remove} and {@link #children()}
      * @throws NullPointerException     if spec is null
      * @throws IllegalArgumentException if the name is already used by a current child, or the
@@ -262,6 +281,7 @@ public final class Supervisor implements Service, AutoCloseable {
      * timeout abandons it (then it is listed in later {@link StopReport}s). Its run ends in a
      * {@link SupervisorEvent.ServiceStopped} and never counts as a failure.
      *
+     * @param ref a ref returned by this supervisor's add
      * @return false if the ref no longer names a current child; true otherwise, also when its
      *         removal is already underway (it is still listed, {@link ChildState#STOPPING})
      * @throws NullPointerException     if ref is null
@@ -284,6 +304,8 @@ public final class Supervisor implements Service, AutoCloseable {
      * timeout, or an interrupt) leaves nothing behind: the removal goes on, bounded by the child's
      * shutdown timeout on the supervisor's clock.
      *
+     * @param ref     a ref returned by this supervisor's add
+     * @param timeout how long to wait, in real time
      * @return true once the child's run has ended (or it had none); false if the ref names no
      *         current child or the run is still going when the timeout elapses
      * @throws NullPointerException     if an argument is null
@@ -325,7 +347,11 @@ public final class Supervisor implements Service, AutoCloseable {
         }
     }
 
-    /** A snapshot of the current children, in add order. */
+    /**
+     * A snapshot of the current children, in add order.
+     *
+     * @return an immutable snapshot; later changes do not show in it
+     */
     public List<ChildInfo> children() {
         lock.lock();
         try {
@@ -422,6 +448,7 @@ public final class Supervisor implements Service, AutoCloseable {
      * supervisor it stops it for good: its parent sees it end as if it threw
      * {@link DoNotRestartException}.
      *
+     * @return what was left running, recursively; the same report for every call
      * @throws InterruptedException if the caller is interrupted while waiting; the stop goes on
      */
     public StopReport stop() throws InterruptedException {
@@ -465,6 +492,7 @@ public final class Supervisor implements Service, AutoCloseable {
     /**
      * Waits in real time until the supervisor is {@link SupervisorState#TERMINATED}.
      *
+     * @param timeout how long to wait, in real time
      * @return true if it is terminated, false if the timeout elapsed first
      * @throws NullPointerException     if timeout is null
      * @throws IllegalArgumentException if timeout is negative
@@ -491,6 +519,8 @@ public final class Supervisor implements Service, AutoCloseable {
      * Why it terminated, if not by a stop: the {@link TerminateTreeException} or fatal JVM error
      * that ended its last run. Empty while it runs, and after a stop (unless a fatal JVM error was
      * thrown during that stop: it is always the cause).
+     *
+     * @return the cause, or empty
      */
     public Optional<Throwable> terminationCause() {
         lock.lock();
@@ -1443,7 +1473,12 @@ public final class Supervisor implements Service, AutoCloseable {
             this.name = name;
         }
 
-        /** Which children restart when one fails. Default {@link Strategy#ONE_FOR_ONE}. */
+        /**
+         * Which children restart when one fails. Default {@link Strategy#ONE_FOR_ONE}.
+         *
+         * @param s the strategy
+         * @return this builder
+         */
         public Builder strategy(Strategy s) {
             this.strategy = Objects.requireNonNull(s, "strategy must not be null");
             return this;
@@ -1454,6 +1489,8 @@ public final class Supervisor implements Service, AutoCloseable {
          * Default 5.0. Zero makes every counted failure start a backoff;
          * {@link Double#POSITIVE_INFINITY} never backs off.
          *
+         * @param failures the tolerated decayed failure count
+         * @return this builder
          * @throws IllegalArgumentException if negative or NaN
          */
         public Builder failureThreshold(double failures) {
@@ -1468,6 +1505,8 @@ public final class Supervisor implements Service, AutoCloseable {
          * The half-life of the failure count. Default 30 s. Zero keeps no memory: each counted
          * failure sets the count to 1.
          *
+         * @param halfLife the time in which a failure counts half as much
+         * @return this builder
          * @throws IllegalArgumentException if negative
          */
         public Builder failureDecay(Duration halfLife) {
@@ -1479,6 +1518,8 @@ public final class Supervisor implements Service, AutoCloseable {
          * How long failed children wait once the threshold is exceeded, before jitter.
          * Default 15 s. Zero ends the backoff at once (on the clock's next tick).
          *
+         * @param backoff the base delay
+         * @return this builder
          * @throws IllegalArgumentException if negative
          */
         public Builder failureBackoff(Duration backoff) {
@@ -1486,7 +1527,12 @@ public final class Supervisor implements Service, AutoCloseable {
             return this;
         }
 
-        /** Spreads backoffs. Default {@code Jitter.uniform(0.5)}: a delay in {@code [d, 1.5 d)}. */
+        /**
+         * Spreads backoffs. Default {@code Jitter.uniform(0.5)}: a delay in {@code [d, 1.5 d)}.
+         *
+         * @param jitter how to spread the delay
+         * @return this builder
+         */
         public Builder backoffJitter(Jitter jitter) {
             this.backoffJitter = Objects.requireNonNull(jitter, "backoffJitter must not be null");
             return this;
@@ -1496,6 +1542,8 @@ public final class Supervisor implements Service, AutoCloseable {
          * How long a stop waits for each child, unless its {@link ChildSpec} says otherwise.
          * Default 10 s. Zero reports a child that has not already ended as unstopped at once.
          *
+         * @param timeout the default per-child shutdown timeout
+         * @return this builder
          * @throws IllegalArgumentException if negative
          */
         public Builder shutdownTimeout(Duration timeout) {
@@ -1503,7 +1551,12 @@ public final class Supervisor implements Service, AutoCloseable {
             return this;
         }
 
-        /** The order of stops. Default {@link StopOrder#REVERSE}. */
+        /**
+         * The order of stops. Default {@link StopOrder#REVERSE}.
+         *
+         * @param order REVERSE or PARALLEL
+         * @return this builder
+         */
         public Builder stopOrder(StopOrder order) {
             this.stopOrder = Objects.requireNonNull(order, "stopOrder must not be null");
             return this;
@@ -1513,6 +1566,9 @@ public final class Supervisor implements Service, AutoCloseable {
          * Whether this supervisor, run as a child, rethrows a {@link TerminateTreeException} that
          * terminated it, so that its parent terminates too (true, the default), or ends as if it
          * threw {@link DoNotRestartException} (false). Fatal JVM errors propagate either way.
+         *
+         * @param yes whether to rethrow to the parent
+         * @return this builder
          */
         public Builder propagateTermination(boolean yes) {
             this.propagateTermination = yes;
@@ -1523,13 +1579,21 @@ public final class Supervisor implements Service, AutoCloseable {
          * Where events go. Default: a child supervisor uses its parent's listener; a root logs
          * through {@code System.getLogger("dev.arbor")} (failures and timeouts at WARNING, fatal
          * terminations at ERROR, with stack traces; starts and stops at DEBUG).
+         *
+         * @param listener called with every event, one at a time, in order
+         * @return this builder
          */
         public Builder onEvent(Consumer<? super SupervisorEvent> listener) {
             this.listener = Objects.requireNonNull(listener, "onEvent listener must not be null");
             return this;
         }
 
-        /** The source of every delay the supervisor waits for. Default {@link SupervisorClock#system()}. */
+        /**
+         * The source of every delay the supervisor waits for. Default {@link SupervisorClock#system()}.
+         *
+         * @param clock the clock; a ManualClock in tests
+         * @return this builder
+         */
         public Builder clock(SupervisorClock clock) {
             this.clock = Objects.requireNonNull(clock, "clock must not be null");
             return this;
@@ -1538,13 +1602,20 @@ public final class Supervisor implements Service, AutoCloseable {
         /**
          * Makes the thread of each service run. Default: virtual threads named
          * {@code "<supervisor>/<service>"}. The factory must return a new, unstarted thread.
+         *
+         * @param f makes one new, unstarted thread per run
+         * @return this builder
          */
         public Builder threadFactory(ThreadFactory f) {
             this.threadFactory = Objects.requireNonNull(f, "threadFactory must not be null");
             return this;
         }
 
-        /** A new supervisor in state {@link SupervisorState#NEW} with these settings. */
+        /**
+         * A new supervisor in state {@link SupervisorState#NEW} with these settings.
+         *
+         * @return the supervisor
+         */
         public Supervisor build() {
             return new Supervisor(new Config(name, strategy, failureThreshold, failureDecay, failureBackoff,
                     backoffJitter, shutdownTimeout, stopOrder, propagateTermination, listener, clock,
