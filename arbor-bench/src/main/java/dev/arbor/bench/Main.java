@@ -1,5 +1,6 @@
 package dev.arbor.bench;
 
+import dev.arbor.bench.arbor.ArborDemo;
 import dev.arbor.bench.arbor.ArborRestart;
 import dev.arbor.bench.arbor.ArborSpawnStop;
 import dev.arbor.bench.arbor.ArborStorm;
@@ -13,18 +14,19 @@ import dev.arbor.bench.pekko.PekkoStorm;
 /**
  * Runs one workload of one JVM system and prints JSON lines (see {@link Results}).
  *
- * <pre>java -cp ... dev.arbor.bench.Main SYSTEM WORKLOAD[,WORKLOAD...] [--n N] [--runs R] [--warmup W] [--children C] [--seconds S]</pre>
+ * <pre>java -cp ... dev.arbor.bench.Main SYSTEM WORKLOAD[,WORKLOAD...] [--n N] [--runs R] [--warmup W] [--children C] [--seconds S] [--messages M]</pre>
  *
  * SYSTEM is {@code arbor}, {@code pekko} or {@code floor}; WORKLOAD is {@code restart}, {@code spawnstop}
  * (spawn N idle children, then stop them) or {@code storm}. bench/run.sh runs Go's suture and Erlang/OTP
- * with the same workloads and the same output.
+ * with the same workloads and the same output. Arbor alone also runs {@code demo}: the demo's pipeline with
+ * and without supervision, M messages per leg.
  */
 public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
         if (args.length < 2) {
-            System.err.println("usage: Main arbor|pekko|floor restart|spawnstop|storm [--n N] [--runs R] [--warmup W] [--children C] [--seconds S]");
+            System.err.println("usage: Main arbor|pekko|floor restart|spawnstop|storm|demo [--n N] [--runs R] [--warmup W] [--children C] [--seconds S] [--messages M]");
             System.exit(2);
         }
         String system = args[0];
@@ -56,6 +58,7 @@ public final class Main {
             case "arbor/restart" -> new ArborRestart();
             case "arbor/spawnstop" -> new ArborSpawnStop();
             case "arbor/storm" -> new ArborStorm();
+            case "arbor/demo" -> new ArborDemo();
             case "pekko/restart" -> new PekkoRestart();
             case "pekko/spawnstop" -> new PekkoSpawnStop();
             case "pekko/storm" -> new PekkoStorm();

@@ -11,8 +11,9 @@ import java.util.Map;
  * @param warmup   unreported runs before the measured ones (the storm warms up for one second each)
  * @param children children in the restart storm
  * @param seconds  length of one restart storm
+ * @param messages messages sent through each variant (bare, supervised) in one run of workload {@code demo}
  */
-public record Params(int n, int runs, int warmup, int children, double seconds) {
+public record Params(int n, int runs, int warmup, int children, double seconds, int messages) {
 
     public static Params parse(String[] args, int from) {
         Map<String, String> m = new HashMap<>();
@@ -28,10 +29,11 @@ public record Params(int n, int runs, int warmup, int children, double seconds) 
                 Integer.parseInt(m.getOrDefault("runs", "5")),
                 Integer.parseInt(m.getOrDefault("warmup", "1")),
                 Integer.parseInt(m.getOrDefault("children", "1000")),
-                Double.parseDouble(m.getOrDefault("seconds", "10")));
+                Double.parseDouble(m.getOrDefault("seconds", "10")),
+                Integer.parseInt(m.getOrDefault("messages", "2000000")));
     }
 
     public Params withSeconds(double s) {
-        return new Params(n, runs, warmup, children, s);
+        return new Params(n, runs, warmup, children, s, messages);
     }
 }

@@ -1,0 +1,256 @@
+package dev.arbor.bench.arbor;
+
+import dev.arbor.ChildSpec;
+import dev.arbor.Restart;
+import dev.arbor.Service;
+import dev.arbor.ServiceContext;
+import dev.arbor.StopReport;
+import dev.arbor.Supervisor;
+import dev.arbor.SupervisorState;
+import dev.arbor.bench.Params;
+import dev.arbor.bench.Results;
+import dev.arbor.bench.Workload;
+import dev.arbor.examples.DemoOptions;
+import dev.arbor.examples.MessagePlan;
+import dev.arbor.examples.OrderParser;
+import dev.arbor.examples.OrderWorker;
+import dev.arbor.examples.ProcessedLedger;
+import dev.arbor.examples.Producer;
+import dev.arbor.examples.queue.InMemoryQueue;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+
+/**
+ * ARBOR SIDE, workload 5: supervision overhead. The demo's pipeline (arbor-examples: a {@link Producer}
+ * publishing to the at-least-once {@link InMemoryQueue}, {@link OrderWorker}s parsing with Jackson,
+ * recording in the {@link ProcessedLedger} and acknowledging) runs valid messages, as fast as it can, two
+ * ways in this JVM:
+ *
+ * <ul>
+ *   <li><b>bare</b>: the producer and the demo's 4 workers each on a virtual thread started and joined by
+ *       hand; a stop sets a flag and interrupts them, as a hand-written service would;</li>
+ *   <li><b>supervised</b>: the demo's tree, {@code queue-demo} (ONE_FOR_ONE) over the {@code workers}
+ *       supervisor (the demo's failure threshold, decay, backoff and shutdown timeout) and the
+ *       {@code producer} (TRANSIENT), stopped with {@code stop()}.</li>
+ * </ul>
+ *
+ * The same {@code Service} classes run in both; bare threads get a minimal {@link ServiceContext}. A leg
+ * pushes a fresh queue's worth of messages through one variant, timed from the start of the threads (or of the
+ * tree) until the last message is acknowledged and everything has ended. No message is malformed, none
+ * crashes its worker and nothing is rate-limited, so the difference is what supervision costs on the message
+ * path (a worker calls nothing of Arbor's per message but {@code ctx.isStopping()}) plus starting and
+ * stopping the tree.
+ *
+ * <p>A run sends {@code --messages} M messages through each variant, in legs of at most 250,000,
+ * interleaved bare, supervised, supervised, bare, supervised, bare, bare, supervised (so that drift in a
+ * shared machine's load falls on both alike), each leg after a full GC. It emits each variant's messages/s (M
+ * over the sum of its legs' times) and their ratio, supervised / bare.
+ */
+public final class ArborDemo implements Workload {
+    private static final DemoOptions DEMO = DemoOptions.defaults();
+    private static final Duration LEG_TIMEOUT = Duration.ofSeconds(120);
+    private static final long POLL_NANOS = 250_000;
+    /**
+     * Messages per leg at most: a leg this size fits in the young generation of the harness's heap (-Xms2g, G1),
+     * so that no collection falls inside one leg at random (the ledger keeps every order of a leg alive, and a
+     * young collection in the middle copies all of them); more messages make more legs.
+     */
+    private static final int MAX_LEG = 250_000;
+    /** The legs of one round, false for bare and true for supervised: each variant as often, in every position. */
+    private static final boolean[] ORDER = {false, true, true, false, true, false, false, true};
+
+    private MessagePlan plan;
+
+    @Override
+    public void run(Params p, Results out, int run) throws Exception {
+        int m = p.messages();
+        int rounds = Math.max(1, m / (ORDER.length / 2 * MAX_LEG));
+        int perLeg = Math.max(1, m / (ORDER.length / 2 * rounds));
+        if (plan == null || plan.size() != perLeg) {
+            // Only valid orders: no malformed share, no poison burst, no crash before the ack.
+            plan = MessagePlan.generate(perLeg, 0, 0, 0, DEMO.seed());
+        }
+        long bare = 0;
+        long supervised = 0;
+        for (int r = 0; r < rounds; r++) {
+            for (boolean sup : ORDER) {
+                if (sup) {
+                    supervised += leg(true);
+                } else {
+                    bare += leg(false);
+                }
+            }
+        }
+        long each = (long) perLeg * (ORDER.length / 2) * rounds; // messages per variant
+        double bareRate = each / (bare / 1e9);
+        double supervisedRate = each / (supervised / 1e9);
+        out.emit("demo", "bare_msgs_per_s", "1/s", bareRate, run, each);
+        out.emit("demo", "supervised_msgs_per_s", "1/s", supervisedRate, run, each);
+        out.emit("demo", "ratio", "x", supervisedRate / bareRate, run, each);
+        out.emit("demo", "workers", "", DEMO.workers(), run, each);
+    }
+
+    /** One pass of the whole plan through a fresh queue; returns its duration in ns. */
+    private long leg(boolean supervised) throws Exception {
+        System.gc();
+        LongAdder deadLettered = new LongAdder();
+        InMemoryQueue queue = new InMemoryQueue(DEMO.maxDeliveries(), letter -> deadLettered.increment());
+        ProcessedLedger ledger = new ProcessedLedger();
+        LongAdder crashedRuns = new LongAdder();
+        OrderParser parser = new OrderParser();
+        List<Service> workers = new ArrayList<>();
+        for (int i = 0; i < DEMO.workers(); i++) {
+            workers.add(new OrderWorker(queue, parser, ledger, Duration.ZERO, message -> false, crashedRuns));
+        }
+        Producer producer = new Producer(queue, plan, 0);
+
+        long nanos = supervised
+                ? supervised(queue, ledger, workers, producer)
+                : bare(queue, ledger, workers, producer);
+
+        if (ledger.size() != plan.size() || ledger.duplicates() != 0 || deadLettered.sum() != 0
+                || crashedRuns.sum() != 0 || ledger.totalCents() != plan.expectedTotalCents()) {
+            throw new IllegalStateException((supervised ? "supervised" : "bare") + " leg: processed " + ledger.size()
+                    + " of " + plan.size() + ", " + ledger.duplicates() + " twice, " + deadLettered.sum()
+                    + " dead-lettered, " + crashedRuns.sum() + " crashes");
+        }
+        return nanos;
+    }
+
+    private long supervised(InMemoryQueue queue, ProcessedLedger ledger, List<Service> workers, Producer producer)
+            throws Exception {
+        long t0 = System.nanoTime();
+        Supervisor pool = Supervisor.builder("workers")
+                .failureThreshold(DEMO.failureThreshold())
+                .failureDecay(DEMO.failureDecay())
+                .failureBackoff(DEMO.failureBackoff())
+                .shutdownTimeout(Duration.ofSeconds(5))
+                .build();
+        for (int i = 0; i < workers.size(); i++) {
+            pool.add("worker-" + (i + 1), workers.get(i));
+        }
+        Supervisor root = Supervisor.builder("queue-demo").onEvent(e -> { }).build();
+        root.add("workers", pool);
+        root.add(ChildSpec.of("producer", producer).withRestart(Restart.TRANSIENT));
+        root.start();
+        try {
+            awaitAcknowledged(queue, ledger, () -> root.state() == SupervisorState.TERMINATED
+                    ? "the tree terminated: " + root.terminationCause().orElse(null) : null);
+        } finally {
+            StopReport report = root.stop();
+            if (!report.clean()) {
+                throw new IllegalStateException(report.unstopped().size() + " children did not stop");
+            }
+        }
+        return System.nanoTime() - t0;
+    }
+
+    private long bare(InMemoryQueue queue, ProcessedLedger ledger, List<Service> workers, Producer producer)
+            throws Exception {
+        long t0 = System.nanoTime();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<BareRun> runs = new ArrayList<>(); // started in the demo tree's order: the workers, then the producer
+        for (int i = 0; i < workers.size(); i++) {
+            runs.add(new BareRun("worker-" + (i + 1)).start(workers.get(i), failure));
+        }
+        runs.add(new BareRun("producer").start(producer, failure));
+        try {
+            awaitAcknowledged(queue, ledger,
+                    () -> failure.get() == null ? null : "a thread failed: " + failure.get());
+        } finally {
+            for (int i = runs.size() - 1; i >= 0; i--) { // newest first, as the supervisor stops them
+                runs.get(i).stop();
+            }
+            for (BareRun r : runs) {
+                r.thread.join();
+            }
+        }
+        return System.nanoTime() - t0;
+    }
+
+    /**
+     * Waits until every message was acknowledged, or throws what {@code failed} says. It polls, every 0.25 ms,
+     * the ledger (lock-free) rather than the queue, and the queue only once the ledger is full: the queue's
+     * {@code awaitDrained} waits on a condition signalled at every ack, and waking this thread for every
+     * message, or taking the queue's lock thousands of times a second, would cost the pipeline more than the
+     * figure's resolution.
+     */
+    private void awaitAcknowledged(InMemoryQueue queue, ProcessedLedger ledger, Supplier<String> failed) {
+        long deadline = System.nanoTime() + LEG_TIMEOUT.toNanos();
+        while (ledger.size() < plan.size() || queue.stats().acknowledged() < plan.size()) {
+            String why = failed.get();
+            if (why != null) {
+                throw new IllegalStateException(why);
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("only " + queue.stats().acknowledged() + " of " + plan.size()
+                        + " messages acknowledged after " + LEG_TIMEOUT.toSeconds() + " s");
+            }
+            LockSupport.parkNanos(POLL_NANOS);
+        }
+    }
+
+    /**
+     * A service on a bare virtual thread: what the demo would be without Arbor. A stop sets the flag the
+     * service checks, then interrupts the thread; what the service throws after that is the stop, and what it
+     * throws before is a failure (reported, never restarted).
+     */
+    private static final class BareRun implements ServiceContext {
+        private final String name;
+        private final CountDownLatch stopping = new CountDownLatch(1);
+        private Thread thread;
+
+        BareRun(String name) {
+            this.name = name;
+        }
+
+        BareRun start(Service service, AtomicReference<Throwable> failure) {
+            thread = Thread.ofVirtual().name(name).start(() -> {
+                try {
+                    service.serve(this);
+                } catch (Throwable t) {
+                    if (!isStopping()) {
+                        failure.compareAndSet(null, t);
+                    }
+                }
+            });
+            return this;
+        }
+
+        void stop() {
+            stopping.countDown();
+            thread.interrupt();
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public boolean isStopping() {
+            return stopping.getCount() == 0;
+        }
+
+        @Override
+        public void awaitStop() throws InterruptedException {
+            stopping.await();
+        }
+
+        @Override
+        public void onStop(Runnable action) {
+            throw new UnsupportedOperationException("not used by the demo's services");
+        }
+
+        @Override
+        public int restarts() {
+            return 0;
+        }
+    }
+}
