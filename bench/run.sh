@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # Side-by-side benchmarks: Arbor, Apache Pekko typed, Go's suture, Erlang/OTP's supervisor and a floor of
-# bare virtual threads, on the same workloads (see bench/README.md). Installs what it needs (Debian
-# packages, Maven dependencies through the build), builds every side, runs every workload, aggregates
-# and writes the report.
+# bare virtual threads, on the same workloads, and the demo's throughput with and without Arbor (see
+# bench/README.md). Installs what it needs (Debian packages, Maven dependencies through the build), builds
+# every side, runs every workload, aggregates and writes the report.
 #
 #   bench/run.sh            full run: N = 100,000, 5 measured runs per workload; writes docs/BENCHMARKS.md
 #                           and docs/benchmarks.png (takes about 10 minutes on 2 cores)
 #   bench/run.sh --smoke    tiny N, one run, no warm-up, 0.5 s storms, one JVM per JVM system; report under
 #                           bench/out/smoke/ (CI: well under a minute)
 #
-# Options: --runs R  --warmup W  --n N  --children C  --seconds S  --otp-batch B
-#          --systems arbor,floor,pekko,suture,suture-return,otp,otp-1sup  --workloads restart,spawnstop,storm
+# Options: --runs R  --warmup W  --n N  --children C  --seconds S  --otp-batch B  --messages M (demo)
+#          --systems arbor,floor,pekko,suture,suture-return,otp,otp-1sup  --workloads restart,spawnstop,storm,demo
 #          --out DIR (raw results, logs, builds)  --md FILE --png FILE (the report)  --no-install
 set -euo pipefail
 
@@ -18,11 +18,11 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 ARGS="$*"
 
-MODE=full RUNS=5 WARMUP=1 N=100000 CHILDREN=1000 SECS=10 OTP_BATCH=100
+MODE=full RUNS=5 WARMUP=1 N=100000 CHILDREN=1000 SECS=10 OTP_BATCH=100 MESSAGES=2000000
 SYSTEMS=arbor,floor,pekko,suture,suture-return,otp,otp-1sup
-WORKLOADS=restart,spawnstop,storm
+WORKLOADS=restart,spawnstop,storm,demo # demo: Arbor alone, with and without supervision in one JVM
 INSTALL=1 OUT="" MD="" PNG="" TIMEOUT=900
-set_smoke() { MODE=smoke RUNS=1 WARMUP=0 N=2000 CHILDREN=50 SECS=0.5 TIMEOUT=60; }
+set_smoke() { MODE=smoke RUNS=1 WARMUP=0 N=2000 CHILDREN=50 SECS=0.5 MESSAGES=8000 TIMEOUT=60; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) set_smoke ;;
@@ -32,6 +32,7 @@ while [ $# -gt 0 ]; do
     --children) CHILDREN=$2; shift ;;
     --seconds) SECS=$2; shift ;;
     --otp-batch) OTP_BATCH=$2; shift ;;
+    --messages) MESSAGES=$2; shift ;;
     --systems) SYSTEMS=$2; shift ;;
     --workloads) WORKLOADS=$2; shift ;;
     --out) OUT=$2; shift ;;
@@ -79,7 +80,7 @@ java_major=$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java
 # each other's classes.
 BT=${ARBOR_BENCH_TARGET:-target-bench}
 say "building arbor-bench (and arbor-core) into */$BT with $JAVA_HOME"
-"$ROOT/mvnj" -q -B -pl arbor-bench -am -Dmaven.test.skip=true -Darbor.target="$BT" package >&2
+"$ROOT/mvnj" -q -B -pl arbor-bench -am -Dmaven.test.skip=true -Dmaven.javadoc.skip=true -Darbor.target="$BT" package >&2
 # The run uses copies, so a rebuild of the tree while it runs cannot change what it measures.
 rm -rf "$OUT/lib" && mkdir -p "$OUT/lib"
 cp arbor-bench/"$BT"/arbor-bench-*.jar "$OUT/lib/"
@@ -158,14 +159,26 @@ skip() {
   printf '{"system":"%s","workload":"%s","error":"%s"}\n' "$1" "$2" "$3" > "$OUT/raw/$1-$2.jsonl"
   say "$1 $2 skipped: $3"
 }
-P=(--n "$N" --runs "$RUNS" --warmup "$WARMUP" --children "$CHILDREN" --seconds "$SECS")
+P=(--n "$N" --runs "$RUNS" --warmup "$WARMUP" --children "$CHILDREN" --seconds "$SECS" --messages "$MESSAGES")
+# The workloads of SYSTEM among WORKLOADS, comma-separated: the demo is Arbor's alone (its bare variant runs in
+# the same JVM), the peers run the others.
+workloads_of() {
+  local w out=""
+  for w in ${WORKLOADS//,/ }; do
+    [ "$w" = demo ] && [ "$1" != arbor ] && continue
+    out+="${out:+,}$w"
+  done
+  echo "$out"
+}
 if [ "$MODE" = smoke ]; then # one JVM per JVM system for all its workloads: JVM and actor-system starts add up
   for s in arbor floor pekko; do
-    has "$SYSTEMS" "$s" && run_one "$s" "$WORKLOADS" "$JAVA" "${JOPTS[@]}" -cp "$CP" dev.arbor.bench.Main "$s" "$WORKLOADS" "${P[@]}"
+    ws=$(workloads_of "$s")
+    has "$SYSTEMS" "$s" && [ -n "$ws" ] && run_one "$s" "$ws" "$JAVA" "${JOPTS[@]}" -cp "$CP" dev.arbor.bench.Main "$s" "$ws" "${P[@]}"
   done
 fi
 for w in ${WORKLOADS//,/ }; do
   for s in ${SYSTEMS//,/ }; do
+    [ "$w" = demo ] && [ "$s" != arbor ] && continue
     case "$s/$w" in
       arbor/*|floor/*|pekko/*)
         [ "$MODE" = smoke ] || run_one "$s" "$w" "$JAVA" "${JOPTS[@]}" -cp "$CP" dev.arbor.bench.Main "$s" "$w" "${P[@]}" ;;
