@@ -249,4 +249,31 @@ class NestedSupervisorTest {
         assertThat(root.state()).isEqualTo(SupervisorState.RUNNING);
         assertThat(root.children()).isEmpty();
     }
+
+    @Test
+    void childSupervisorStoppedIntoItsParentsBackoffRunsItsChildrenAgainWhenTheBackoffEnds() throws Exception {
+        Supervisor root = root(Supervisor.builder("root").onEvent(log).strategy(Strategy.ONE_FOR_ALL)
+                .failureThreshold(0).failureBackoff(java.time.Duration.ofSeconds(10))
+                .backoffJitter(dev.arbor.Jitter.none()));
+        Supervisor mid = Supervisor.builder("mid").clock(clock).build();
+        Puppet leaf = new Puppet();
+        Puppet trigger = new Puppet();
+        root.add("mid", mid);
+        root.add("trigger", trigger);
+        mid.add("leaf", leaf);
+        root.start();
+        awaitEvent(new ServiceStarted("mid", "leaf", 0));
+        awaitEvent(new ServiceStarted("root", "trigger", 0));
+
+        trigger.fail();                                   // 1 > 0: backoff, and mid is stopped to wait for it
+        awaitEvent(new ServiceStopped("root", "mid"));
+        assertThat(mid.state()).isEqualTo(SupervisorState.TERMINATED);
+        assertThat(root.state()).isEqualTo(SupervisorState.BACKOFF);
+        assertThat(root.children()).extracting(c -> c.state()).containsOnly(dev.arbor.ChildState.BACKOFF);
+
+        clock.advance(java.time.Duration.ofSeconds(10));
+        awaitEvent(new ServiceStarted("root", "mid", 1));
+        Eventually.until("leaf's second run began", () -> leaf.runs() == 2);
+        assertThat(mid.state()).isEqualTo(SupervisorState.RUNNING);
+    }
 }
