@@ -263,4 +263,26 @@ class OneForAllTest {
         expectStarts("a", "b", "c", "d");
         assertThat(sup.children()).extracting(ChildInfo::restarts).containsExactly(1, 1, 1, 1);
     }
+
+    @Test
+    void backoffEndingBeforeTheSiblingsHaveStoppedStillRestartsEveryoneWhenTheLastEnds() {
+        start(builder().failureThreshold(0).failureBackoff(Duration.ofSeconds(5)), "a", "b", "c",
+                ChildSpec.of("d", sibling("d")).withShutdownTimeout(Duration.ofSeconds(10)));
+        sibling("d").hold();
+        sibling("b").fail();                                   // backoff until t=5 s; d hangs until t=10 s
+        log.next(BackoffStarted.class);
+        assertThat(log.next(ServiceFailed.class).restarting()).isFalse();
+        Eventually.until("d saw its stop", sibling("d")::stopSeen);
+
+        clock.advance(Duration.ofSeconds(5));
+        log.next(BackoffEnded.class);
+        assertThat(sup.state()).isEqualTo(SupervisorState.RUNNING);
+        assertThat(states()).containsExactly(entry("a", ChildState.RUNNING), entry("b", ChildState.WAITING),
+                entry("c", ChildState.RUNNING), entry("d", ChildState.STOPPING));
+
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(log.next(SupervisorEvent.class)).isEqualTo(new ServiceStopTimeout("sup", "d"));
+        expectStopped("c", "a");
+        expectStarts("a", "b", "c", "d");
+    }
 }
