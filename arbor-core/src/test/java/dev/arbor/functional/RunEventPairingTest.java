@@ -112,6 +112,22 @@ class RunEventPairingTest {
         }
 
         List<SupervisorEvent> all = log.all();
+        Map<String, List<SupervisorEvent>> byRun = assertPaired(all);
+        // every kind of end took part
+        assertThat(all).hasAtLeastOneElementOfType(ServiceFailed.class)
+                .hasAtLeastOneElementOfType(ServiceCompleted.class)
+                .hasAtLeastOneElementOfType(ServiceStopped.class)
+                .hasAtLeastOneElementOfType(ServiceStopTimeout.class);
+        assertThat(byRun.get("root/flaky")).hasSize(8);            // 4 runs
+        assertThat(byRun.get("root/mid")).hasSize(2);
+        assertThat(byRun.get("mid/m1")).hasSize(4);                // 2 runs
+        assertThat(byRun.get("mid/m2")).hasSize(4);
+        assertThat(byRun.get("root/stubborn")).containsExactly(new ServiceStarted("root", "stubborn", 0),
+                new ServiceStopTimeout("root", "stubborn"));
+    }
+
+    /** Groups run events by supervisor/service and checks each group is Started, end, Started, end... */
+    private static Map<String, List<SupervisorEvent>> assertPaired(List<SupervisorEvent> all) {
         Map<String, List<SupervisorEvent>> byRun = new LinkedHashMap<>();
         for (SupervisorEvent e : all) {
             String service = switch (e) {
@@ -139,16 +155,52 @@ class RunEventPairingTest {
             }
         });
         assertThat(problems).isEmpty();
-        // every kind of end took part
-        assertThat(all).hasAtLeastOneElementOfType(ServiceFailed.class)
-                .hasAtLeastOneElementOfType(ServiceCompleted.class)
-                .hasAtLeastOneElementOfType(ServiceStopped.class)
-                .hasAtLeastOneElementOfType(ServiceStopTimeout.class);
-        assertThat(byRun.get("root/flaky")).hasSize(8);            // 4 runs
-        assertThat(byRun.get("root/mid")).hasSize(2);
-        assertThat(byRun.get("mid/m1")).hasSize(4);                // 2 runs
-        assertThat(byRun.get("mid/m2")).hasSize(4);
-        assertThat(byRun.get("root/stubborn")).containsExactly(new ServiceStarted("root", "stubborn", 0),
-                new ServiceStopTimeout("root", "stubborn"));
+        return byRun;
+    }
+
+    @Test
+    void aChildSupervisorAbandonedAndRestartedWhileStillStoppingKeepsEveryRunPaired() throws Exception {
+        Supervisor root = Supervisor.builder("root").clock(clock).onEvent(log).strategy(Strategy.ONE_FOR_ALL)
+                .failureThreshold(100).build();
+        Supervisor mid = Supervisor.builder("mid").clock(clock).build();
+        CountDownLatch releaseLeaf = new CountDownLatch(1);
+        AtomicInteger leafRuns = new AtomicInteger();
+        Puppet trigger = new Puppet();
+        root.add(ChildSpec.of("mid", mid).withShutdownTimeout(Duration.ofSeconds(1)));
+        root.add("trigger", trigger);
+        mid.add(ChildSpec.of("leaf", ctx -> {
+            if (leafRuns.incrementAndGet() > 1) {
+                ctx.awaitStop();
+                return;
+            }
+            while (true) {                                          // the first run ignores its stop
+                try {
+                    releaseLeaf.await();
+                    return;
+                } catch (InterruptedException ignored) {
+                    // stubborn
+                }
+            }
+        }).withShutdownTimeout(Duration.ofSeconds(5)));
+        try {
+            root.start();
+            Eventually.until("leaf and trigger started", () -> log.all().containsAll(List.of(
+                    new ServiceStarted("mid", "leaf", 0), new ServiceStarted("root", "trigger", 0))));
+            trigger.fail();                 // root stops mid (1 s), mid stops leaf (5 s)
+            Eventually.until("both shutdown timeouts are on the clock", () -> clock.pendingTasks() == 2);
+            clock.advance(Duration.ofSeconds(1));
+            Eventually.until("root restarted mid", () -> log.all().contains(new ServiceStarted("root", "mid", 1)));
+            clock.advance(Duration.ofSeconds(4));
+            Eventually.until("mid's new run started leaf again", () -> leafRuns.get() == 2);
+            assertThat(root.stop().unstopped()).extracting(u -> u.name()).containsExactly("leaf");
+            log.await(SupervisorTerminated.class, t -> t.supervisor().equals("root"));
+        } finally {
+            releaseLeaf.countDown();
+        }
+        Map<String, List<SupervisorEvent>> byRun = assertPaired(log.all());
+        assertThat(byRun.get("root/mid")).startsWith(new ServiceStarted("root", "mid", 0),
+                new ServiceStopTimeout("root", "mid"), new ServiceStarted("root", "mid", 1));
+        assertThat(byRun.get("mid/leaf")).startsWith(new ServiceStarted("mid", "leaf", 0),
+                new ServiceStopTimeout("mid", "leaf"));
     }
 }
