@@ -12,7 +12,10 @@ import java.time.Duration;
  * {@link Supervisor#children()} already show it). A listener that throws or blocks never breaks
  * supervision: what it throws is logged and dropped, and while it blocks, later events queue up.
  * A child supervisor without a listener of its own delivers through its parent's, on the same
- * delivery thread, so one listener is never called from two threads at once.
+ * delivery thread, so a tree's listener is never called from two threads at once. A listener
+ * instance given to the builders of two separate supervisors (two roots, or a child with
+ * {@code onEvent} of its own) is called by each one's delivery thread, possibly at the same time:
+ * it must then be thread-safe.
  *
  * <p><b>Runs</b>: every {@link ServiceStarted} is followed by exactly one end of that run:
  * {@link ServiceFailed}, {@link ServiceCompleted}, {@link ServiceStopped} or, for a run that
