@@ -7,7 +7,9 @@ package dev.arbor;
  * as {@link Supervisor#stop()} stops children (in the supervisor's {@link StopOrder}, each bounded
  * by its shutdown timeout); when the last of them has ended, the failed child and the stopped
  * ones start again in add order. {@link Restart#TEMPORARY} siblings are removed, not restarted.
- * One failure counts once, however many children it restarts.
+ * One failure counts once, however many children it restarts. As in Erlang/OTP, only a failure
+ * that restarts the failed child involves its siblings: a {@link Restart#TEMPORARY} child that
+ * fails is removed and its siblings keep running.
  */
 public enum Strategy {
     /** Only the failed child is restarted. The default. */

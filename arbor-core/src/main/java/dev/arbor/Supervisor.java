@@ -55,7 +55,9 @@ import java.util.function.Consumer;
  * order.
  *
  * <p><b>Trees</b>. A supervisor added as a child is run by its parent, without a thread of its
- * own; its parent may run it again after stopping it for a restart. It may be the child of at
+ * own; its parent may run it again after stopping it for a restart: its children (those not
+ * removed, TEMPORARY ones are) start again in add order, each run counted as one more restart of
+ * that child, and its failure count starts from zero. It may be the child of at
  * most one supervisor, ever. {@link TerminateTreeException} terminates a supervisor and, unless
  * {@code propagateTermination(false)}, its ancestors.
  *

@@ -48,8 +48,10 @@ public sealed interface SupervisorEvent {
      *                   when the failure is not counted: a TEMPORARY child, a
      *                   {@link TerminateTreeException}, a fatal JVM error)
      * @param threshold  the supervisor's failure threshold
-     * @param restarting true when the child is restarted at once; false when it waits for a
-     *                   backoff, is removed, or the supervisor terminates or stops
+     * @param restarting true when the child is restarted without waiting for a backoff (under
+     *                   ONE_FOR_ALL and REST_FOR_ONE, as soon as its stopped siblings have ended);
+     *                   false when it waits for a backoff, is removed, or the supervisor terminates
+     *                   or stops
      */
     record ServiceFailed(String supervisor, String service, Throwable cause,
                          double failures, double threshold, boolean restarting) implements SupervisorEvent {}

@@ -7,7 +7,10 @@ import java.io.Serial;
  * supervisor: every other child is stopped and the supervisor ends {@link SupervisorState#TERMINATED}
  * with this as its {@link Supervisor#terminationCause()}. A child supervisor then rethrows it to
  * its own parent, so the whole tree terminates, unless it was built with
- * {@code propagateTermination(false)}; the root's {@link Supervisor#run()} throws it.
+ * {@code propagateTermination(false)}; the root's {@link Supervisor#run()} throws it. Found in the
+ * cause chain of what a run threw, it is this exception itself (not the wrapper) that becomes the
+ * termination cause and that {@code run()} throws; the {@link SupervisorEvent.ServiceFailed} of
+ * that run carries the wrapper as thrown.
  */
 public class TerminateTreeException extends RuntimeException {
     @Serial private static final long serialVersionUID = 1L;
