@@ -21,7 +21,9 @@ final class FaultyService implements Service {
         /** Mostly long runs that misbehave when stopped. */
         STEADY,
         /** Waits for spin storms and spins through them. */
-        SPINNER
+        SPINNER,
+        /** Long mode: fails at once, every run, in the ordinary ways (the source of a million restarts). */
+        CHURN
     }
 
     private final SoakRun soak;
@@ -45,6 +47,9 @@ final class FaultyService implements Service {
     @Override
     public void serve(ServiceContext ctx) throws Exception {
         soak.threads.name(ctx.name());
+        if (kind == Kind.CHURN && soak.quiescent) {
+            soak.resume.await();      // long mode measures the heap at rest; a stop interrupts this
+        }
         SplittableRandom r = nextRandom();
         Fault fault = kind == Kind.SPINNER ? Fault.SPIN : soak.drawFault(kind, r, terminateTreeAllowed);
         soak.stats.fault(fault);
@@ -138,7 +143,10 @@ final class FaultyService implements Service {
     }
 
     /** A little work before failing: none, a spin, or a sleep that a stop interrupts. */
-    private static void shortWork(ServiceContext ctx, SplittableRandom r) throws InterruptedException {
+    private void shortWork(ServiceContext ctx, SplittableRandom r) throws InterruptedException {
+        if (kind == Kind.CHURN) {
+            return;
+        }
         switch (r.nextInt(4)) {
             case 0 -> { }
             case 1 -> Thread.onSpinWait();

@@ -78,18 +78,22 @@ final class SoakRun {
         final AtomicLong maxChildTimeoutNanos = new AtomicLong();
         volatile boolean added;           // its parent accepted it (or it is the root)
 
-        SupMeta(SoakRun soak, String name, SupMeta parent, SplittableRandom r) {
+        SupMeta(SoakRun soak, String name, SupMeta parent, SplittableRandom r, boolean churn) {
             this.name = name;
             this.parent = parent;
             this.depth = parent == null ? 0 : parent.depth + 1;
             List<String> p = new ArrayList<>(parent == null ? List.of() : parent.path);
             p.add(name);
             this.path = List.copyOf(p);
-            this.strategy = pick(r, Strategy.values());
+            this.strategy = churn ? Strategy.ONE_FOR_ONE : pick(r, Strategy.values());
             this.stopOrder = pick(r, StopOrder.values());
-            this.threshold = pick(r, new Double[] {0.0, 1.0, 3.0, 5.0, 10.0, 50.0});
-            this.decayNanos = millis(pick(r, new Double[] {0.0, 1.0, 20.0, 200.0, 2000.0}));
-            this.backoffNanos = millis(pick(r, new Double[] {0.0, 1.0, 10.0, 50.0}));
+            boolean fast = soak.settings.restartTarget() > 0;   // long mode: mostly restarts, short backoffs
+            this.threshold = churn ? 1000.0 : fast ? pick(r, new Double[] {5.0, 50.0, 1000.0})
+                    : pick(r, new Double[] {0.0, 1.0, 3.0, 5.0, 10.0, 50.0});
+            this.decayNanos = millis(churn ? 1.0 : fast ? pick(r, new Double[] {0.0, 1.0, 10.0})
+                    : pick(r, new Double[] {0.0, 1.0, 20.0, 200.0, 2000.0}));
+            this.backoffNanos = millis(churn ? 0.0 : fast ? pick(r, new Double[] {0.0, 1.0})
+                    : pick(r, new Double[] {0.0, 1.0, 10.0, 50.0}));
             this.jitterFraction = pick(r, new Double[] {0.0, 0.1, 0.5});
             this.defaultTimeoutNanos = millis(pick(r, new Double[] {0.0, 5.0, 30.0, 100.0}));
             this.propagate = parent == null || (soak.settings.tteWeight() > 0 && r.nextInt(4) == 0);
@@ -144,6 +148,9 @@ final class SoakRun {
     private final List<Worker> workers = new CopyOnWriteArrayList<>();
     private volatile boolean callersStop;
     private final int cores = Runtime.getRuntime().availableProcessors();
+    /** Long mode: while set, churn children wait and callers pause, so the heap is measured at rest. */
+    volatile boolean quiescent;
+    volatile CountDownLatch resume = new CountDownLatch(1);
     /** Long mode: heap used after GC, at the start of the restarts and at the end. */
     volatile long heapStart;
     volatile long heapEnd;
@@ -169,7 +176,7 @@ final class SoakRun {
 
     private SupMeta newSupervisor(SupMeta parent, SplittableRandom r) {
         String name = "s" + nameSeq.getAndIncrement();
-        SupMeta m = new SupMeta(this, name, parent, r);
+        SupMeta m = new SupMeta(this, name, parent, r, false);
         metas.put(name, m);
         all.add(m);
         stats.supervisors.incrementAndGet();
@@ -186,6 +193,22 @@ final class SoakRun {
 
     private static final Restart[] RESTARTS = Restart.values();
 
+    /** Long mode: a ONE_FOR_ONE supervisor of children that fail at once, every run: the restarts. */
+    private void addChurn(SupMeta parent, SplittableRandom r) {
+        String name = "c" + nameSeq.getAndIncrement();
+        SupMeta m = new SupMeta(this, name, parent, r, true);
+        metas.put(name, m);
+        all.add(m);
+        stats.supervisors.incrementAndGet();
+        for (int i = 0; i < settings.maxChildren(); i++) {
+            String child = "k" + i;
+            FaultyService service = new FaultyService(this, FaultyService.Kind.CHURN, 0, r.nextLong(), false);
+            add(m, ChildSpec.of(child, service).withShutdownTimeout(Duration.ofMillis(50)), 50_000_000L, null);
+        }
+        add(parent, ChildSpec.of(name, m.sup).withShutdownTimeout(Duration.ofMillis(500)), 500_000_000L, m);
+        m.added = true;
+    }
+
     /** A leaf named by kind and slot; the name fixes its restart type, so the model knows it. */
     private Object addLeaf(SupMeta m, SplittableRandom r, FaultyService.Kind kind) {
         int slot = r.nextInt(2 * settings.maxChildren());
@@ -193,6 +216,7 @@ final class SoakRun {
             case FLAKY -> "f";
             case STEADY -> "w";
             case SPINNER -> "x";
+            case CHURN -> "k";
         } + slot;
         Restart restart = RESTARTS[(slot + kind.ordinal()) % 3];
         Long own = r.nextBoolean() ? null : millis(pick(r, new Double[] {0.0, 2.0, 20.0, 80.0, 200.0}));
@@ -251,6 +275,11 @@ final class SoakRun {
     }
 
     Fault drawFault(FaultyService.Kind kind, SplittableRandom r, boolean tteAllowed) {
+        if (kind == FaultyService.Kind.CHURN) {
+            int x = r.nextInt(100);
+            return x < 60 ? Fault.EXCEPTION : x < 75 ? Fault.RETURN : x < 90 ? Fault.ERROR
+                    : x < 99 ? Fault.INTERRUPTED_WITHOUT_STOP : Fault.STACK_OVERFLOW;
+        }
         int[] w = kind == FaultyService.Kind.FLAKY
                 //  EXC ERR SOE RET INT DNR TTE AWT SLOW THR BLK FOREVER
                 ? new int[] {30, 8, 1, 15, 8, 3, tteAllowed ? settings.tteWeight() : 0, 6, 6, 5, 4, 1}
@@ -308,6 +337,10 @@ final class SoakRun {
         stats.runs.incrementAndGet();
         SupMeta root = newSupervisor(null, rng);
         root.added = true;
+        if (settings.restartTarget() > 0) {
+            addChurn(root, rng);
+            addChurn(root, rng);
+        }
         for (int i = 0; i <= cores; i++) {   // spinners: one more than there are carriers
             SupMeta where = rng.nextBoolean() ? root : all.get(rng.nextInt(all.size()));
             addLeaf(where, rng, FaultyService.Kind.SPINNER);
@@ -404,13 +437,13 @@ final class SoakRun {
             sleepNanos(TimeUnit.MILLISECONDS.toNanos(50));
             long restarts = stats.restarts.get();
             if (!measured && restarts >= warmup) {
-                heapStart = usedHeapAfterGc();
+                heapStart = quiescentHeap();
                 restartsAtStart = restarts;
                 measured = true;
                 System.out.printf("soak long: heap after GC at %,d restarts: %,d bytes%n", restarts, heapStart);
             }
             if (measured && restarts - restartsAtStart >= settings.restartTarget()) {
-                heapEnd = usedHeapAfterGc();
+                heapEnd = quiescentHeap();
                 System.out.printf("soak long: heap after GC at %,d restarts: %,d bytes%n", restarts, heapEnd);
                 break;
             }
@@ -427,6 +460,32 @@ final class SoakRun {
                         restarts, stats.events.get(), stats.totalCalls(), threads.live().size());
             }
         }
+    }
+
+    /**
+     * Heap used after GC with the load paused: churn children park, callers pause, and the event
+     * backlog drains (no new event for 500 ms), so two measurements compare retained state, not
+     * the threads and queued events in flight at that instant.
+     */
+    private long quiescentHeap() throws InterruptedException {
+        quiescent = true;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long last = -1;
+        while (System.nanoTime() - deadline < 0) {
+            long now = stats.events.get();
+            if (now == last) {
+                break;
+            }
+            last = now;
+            Thread.sleep(500);
+        }
+        long heap = usedHeapAfterGc();
+        System.out.printf("soak long: at rest: %d run threads, %,d events so far%n", threads.live().size(), stats.events.get());
+        quiescent = false;
+        CountDownLatch paused = resume;
+        resume = new CountDownLatch(1);
+        paused.countDown();
+        return heap;
     }
 
     static long usedHeapAfterGc() throws InterruptedException {
@@ -621,6 +680,10 @@ final class SoakRun {
 
         private void loop() {
             while (!callersStop) {
+                if (quiescent) {
+                    LockSupport.parkNanos(10_000_000);
+                    continue;
+                }
                 SupMeta m = all.get(r.nextInt(all.size()));
                 try {
                     oneCall(m);
@@ -682,7 +745,7 @@ final class SoakRun {
                 if (m.sup.state() == null) {
                     violation(m.name + ": state() returned null");
                 }
-            } else if (m.parent != null && r.nextInt(40) == 0) {
+            } else if (m.parent != null && !m.name.startsWith("c") && r.nextInt(40) == 0) {
                 long bound = m.stopBoundNanos(settings.callers(), settings.maxChildren())
                         + TimeUnit.MILLISECONDS.toNanos(settings.slackMillis());
                 begin("stop child supervisor", bound);
@@ -702,6 +765,9 @@ final class SoakRun {
                 return null;
             }
             ChildInfo c = infos.get(r.nextInt(infos.size()));
+            if (m.name.startsWith("c") || c.name().startsWith("c")) {
+                return null;          // long mode's churn supervisors keep restarting: never removed
+            }
             boolean longLived = c.name().startsWith("x") || c.name().startsWith("s");   // spinners, supervisors
             return longLived && r.nextInt(8) != 0 ? null : c;
         }
