@@ -161,7 +161,8 @@ final class SoakRun {
         this.settings = settings;
         this.rng = new SplittableRandom(seed);
         this.foreverLeft = new AtomicInteger(settings.foreverBudget());
-        this.listenerBlocksLeft = new AtomicInteger(rng.nextInt(3) == 0 ? settings.listenerBlocks() : 0);
+        this.listenerBlocksLeft = new AtomicInteger(rng.nextInt(3) == 0 || settings.restartTarget() > 0
+                ? settings.listenerBlocks() : 0);
     }
 
     // ------------------------------------------------------------------ tree
@@ -342,7 +343,8 @@ final class SoakRun {
             addChurn(root, rng);
         }
         for (int i = 0; i <= cores; i++) {   // spinners: one more than there are carriers
-            SupMeta where = rng.nextBoolean() ? root : all.get(rng.nextInt(all.size()));
+            boolean longMode = settings.restartTarget() > 0;   // long mode: spinners live in the root for good
+            SupMeta where = longMode || rng.nextBoolean() ? root : all.get(rng.nextInt(all.size()));
             addLeaf(where, rng, FaultyService.Kind.SPINNER);
         }
         boolean viaRun = rng.nextBoolean();
@@ -765,7 +767,8 @@ final class SoakRun {
                 return null;
             }
             ChildInfo c = infos.get(r.nextInt(infos.size()));
-            if (m.name.startsWith("c") || c.name().startsWith("c")) {
+            if (m.name.startsWith("c") || c.name().startsWith("c")
+                    || (settings.restartTarget() > 0 && c.name().startsWith("x"))) {
                 return null;          // long mode's churn supervisors keep restarting: never removed
             }
             boolean longLived = c.name().startsWith("x") || c.name().startsWith("s");   // spinners, supervisors
