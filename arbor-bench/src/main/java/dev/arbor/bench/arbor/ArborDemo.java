@@ -41,16 +41,19 @@ import java.util.function.Supplier;
  * </ul>
  *
  * The same {@code Service} classes run in both; bare threads get a minimal {@link ServiceContext}. A leg
- * pushes a fresh queue's worth of messages through one variant, timed from the start of the threads (or of the
- * tree) until the last message is acknowledged and everything has ended. No message is malformed, none
- * crashes its worker and nothing is rate-limited, so the difference is what supervision costs on the message
- * path (a worker calls nothing of Arbor's per message but {@code ctx.isStopping()}) plus starting and
- * stopping the tree.
+ * pushes a fresh queue's worth of messages through one variant. No message is malformed, none crashes its
+ * worker and nothing is rate-limited, so the difference is what supervision costs on the message path (a
+ * worker calls nothing of Arbor's per message but {@code ctx.isStopping()}) plus starting and stopping the
+ * tree.
  *
- * <p>A run sends {@code --messages} M messages through each variant, in legs of at most 250,000,
- * interleaved bare, supervised, supervised, bare, supervised, bare, bare, supervised (so that drift in a
- * shared machine's load falls on both alike), each leg after a full GC. It emits each variant's messages/s (M
- * over the sum of its legs' times) and their ratio, supervised / bare.
+ * <p>A run sends {@code --messages} M messages through each variant, in legs of at most 250,000 (so that no
+ * young collection falls inside one), interleaved bare, supervised, supervised, bare, supervised, bare, bare,
+ * supervised (so that drift in a shared machine's load falls on both alike), each leg after a full GC. Each
+ * leg is split at the first message processed and at the last acknowledgement: start, drain, stop. A
+ * variant's messages/s is M over the sum of its drains plus one start and stop (its median leg's), as one
+ * pass of M messages would take; the legs only keep the collector out of the measurement, so their start and
+ * stop are counted once, not once per leg. Emitted per run: each variant's messages/s, their ratio
+ * (supervised / bare), and each variant's median start + stop.
  */
 public final class ArborDemo implements Workload {
     private static final DemoOptions DEMO = DemoOptions.defaults();
@@ -76,28 +79,50 @@ public final class ArborDemo implements Workload {
             // Only valid orders: no malformed share, no poison burst, no crash before the ack.
             plan = MessagePlan.generate(perLeg, 0, 0, 0, DEMO.seed());
         }
-        long bare = 0;
-        long supervised = 0;
+        List<Leg> bare = new ArrayList<>();
+        List<Leg> supervised = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
             for (boolean sup : ORDER) {
-                if (sup) {
-                    supervised += leg(true);
-                } else {
-                    bare += leg(false);
-                }
+                (sup ? supervised : bare).add(leg(sup));
             }
         }
-        long each = (long) perLeg * (ORDER.length / 2) * rounds; // messages per variant
-        double bareRate = each / (bare / 1e9);
-        double supervisedRate = each / (supervised / 1e9);
+        long each = (long) perLeg * bare.size(); // messages per variant
+        double bareRate = rate(each, bare);
+        double supervisedRate = rate(each, supervised);
         out.emit("demo", "bare_msgs_per_s", "1/s", bareRate, run, each);
         out.emit("demo", "supervised_msgs_per_s", "1/s", supervisedRate, run, each);
         out.emit("demo", "ratio", "x", supervisedRate / bareRate, run, each);
+        out.emit("demo", "bare_start_stop_ms", "ms", medianFixed(bare) / 1e6, run, each);
+        out.emit("demo", "supervised_start_stop_ms", "ms", medianFixed(supervised) / 1e6, run, each);
         out.emit("demo", "workers", "", DEMO.workers(), run, each);
     }
 
-    /** One pass of the whole plan through a fresh queue; returns its duration in ns. */
-    private long leg(boolean supervised) throws Exception {
+    /**
+     * One leg's times (ns): from the start of the threads or the tree until the first message was processed,
+     * the drain from there to the last acknowledgement, and from there until everything has ended.
+     */
+    record Leg(long start, long drain, long stop) {
+        long fixed() {
+            return start + stop;
+        }
+    }
+
+    /**
+     * Messages per second of M messages sent in one pass: the legs' drains, plus one start and one stop (the
+     * median leg's), which a single pass would pay once, not once per leg.
+     */
+    private static double rate(long messages, List<Leg> legs) {
+        long drain = legs.stream().mapToLong(Leg::drain).sum();
+        return messages / ((drain + medianFixed(legs)) / 1e9);
+    }
+
+    private static long medianFixed(List<Leg> legs) {
+        long[] f = legs.stream().mapToLong(Leg::fixed).sorted().toArray();
+        return f.length % 2 == 1 ? f[f.length / 2] : (f[f.length / 2 - 1] + f[f.length / 2]) / 2;
+    }
+
+    /** One pass of the whole plan through a fresh queue. */
+    private Leg leg(boolean supervised) throws Exception {
         System.gc();
         LongAdder deadLettered = new LongAdder();
         InMemoryQueue queue = new InMemoryQueue(DEMO.maxDeliveries(), letter -> deadLettered.increment());
@@ -110,7 +135,7 @@ public final class ArborDemo implements Workload {
         }
         Producer producer = new Producer(queue, plan, 0);
 
-        long nanos = supervised
+        Leg leg = supervised
                 ? supervised(queue, ledger, workers, producer)
                 : bare(queue, ledger, workers, producer);
 
@@ -120,10 +145,10 @@ public final class ArborDemo implements Workload {
                     + " of " + plan.size() + ", " + ledger.duplicates() + " twice, " + deadLettered.sum()
                     + " dead-lettered, " + crashedRuns.sum() + " crashes");
         }
-        return nanos;
+        return leg;
     }
 
-    private long supervised(InMemoryQueue queue, ProcessedLedger ledger, List<Service> workers, Producer producer)
+    private Leg supervised(InMemoryQueue queue, ProcessedLedger ledger, List<Service> workers, Producer producer)
             throws Exception {
         long t0 = System.nanoTime();
         Supervisor pool = Supervisor.builder("workers")
@@ -139,8 +164,9 @@ public final class ArborDemo implements Workload {
         root.add("workers", pool);
         root.add(ChildSpec.of("producer", producer).withRestart(Restart.TRANSIENT));
         root.start();
+        long[] seen;
         try {
-            awaitAcknowledged(queue, ledger, () -> root.state() == SupervisorState.TERMINATED
+            seen = awaitAcknowledged(queue, ledger, () -> root.state() == SupervisorState.TERMINATED
                     ? "the tree terminated: " + root.terminationCause().orElse(null) : null);
         } finally {
             StopReport report = root.stop();
@@ -148,10 +174,10 @@ public final class ArborDemo implements Workload {
                 throw new IllegalStateException(report.unstopped().size() + " children did not stop");
             }
         }
-        return System.nanoTime() - t0;
+        return new Leg(seen[0] - t0, seen[1] - seen[0], System.nanoTime() - seen[1]);
     }
 
-    private long bare(InMemoryQueue queue, ProcessedLedger ledger, List<Service> workers, Producer producer)
+    private Leg bare(InMemoryQueue queue, ProcessedLedger ledger, List<Service> workers, Producer producer)
             throws Exception {
         long t0 = System.nanoTime();
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -160,8 +186,9 @@ public final class ArborDemo implements Workload {
             runs.add(new BareRun("worker-" + (i + 1)).start(workers.get(i), failure));
         }
         runs.add(new BareRun("producer").start(producer, failure));
+        long[] seen;
         try {
-            awaitAcknowledged(queue, ledger,
+            seen = awaitAcknowledged(queue, ledger,
                     () -> failure.get() == null ? null : "a thread failed: " + failure.get());
         } finally {
             for (int i = runs.size() - 1; i >= 0; i--) { // newest first, as the supervisor stops them
@@ -171,19 +198,23 @@ public final class ArborDemo implements Workload {
                 r.thread.join();
             }
         }
-        return System.nanoTime() - t0;
+        return new Leg(seen[0] - t0, seen[1] - seen[0], System.nanoTime() - seen[1]);
     }
 
     /**
-     * Waits until every message was acknowledged, or throws what {@code failed} says. It polls, every 0.25 ms,
-     * the ledger (lock-free) rather than the queue, and the queue only once the ledger is full: the queue's
-     * {@code awaitDrained} waits on a condition signalled at every ack, and waking this thread for every
-     * message, or taking the queue's lock thousands of times a second, would cost the pipeline more than the
-     * figure's resolution.
+     * Waits until every message was acknowledged, or throws what {@code failed} says; returns when it saw the
+     * first message processed and the last one acknowledged. It polls, every 0.25 ms, the ledger (lock-free)
+     * rather than the queue, and the queue only once the ledger is full: the queue's {@code awaitDrained}
+     * waits on a condition signalled at every ack, and waking this thread for every message, or taking the
+     * queue's lock thousands of times a second, would cost the pipeline more than the figure's resolution.
      */
-    private void awaitAcknowledged(InMemoryQueue queue, ProcessedLedger ledger, Supplier<String> failed) {
+    private long[] awaitAcknowledged(InMemoryQueue queue, ProcessedLedger ledger, Supplier<String> failed) {
         long deadline = System.nanoTime() + LEG_TIMEOUT.toNanos();
+        long first = 0;
         while (ledger.size() < plan.size() || queue.stats().acknowledged() < plan.size()) {
+            if (first == 0 && ledger.size() > 0) {
+                first = System.nanoTime();
+            }
             String why = failed.get();
             if (why != null) {
                 throw new IllegalStateException(why);
@@ -194,6 +225,8 @@ public final class ArborDemo implements Workload {
             }
             LockSupport.parkNanos(POLL_NANOS);
         }
+        long last = System.nanoTime();
+        return new long[] {first == 0 ? last : first, last};
     }
 
     /**

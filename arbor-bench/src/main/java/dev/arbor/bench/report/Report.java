@@ -160,11 +160,15 @@ public final class Report {
                         + (workers == null ? "" : fmt(workers) + " ")
                         + "Jackson workers; valid messages only, no rate limit, so no crash) in one JVM, "
                         + "without supervision (bare virtual threads started and joined by hand) and as the demo's "
-                        + "Arbor tree, in interleaved legs; n messages through each per run, timed from the start "
-                        + "until the last is acknowledged and everything has stopped. Arbor alone: the peers do not "
-                        + "run the demo. with / without is the median of each run's ratio.",
+                        + "Arbor tree; n messages through each per run, in interleaved legs. msg/s: n over the legs' "
+                        + "drains (first message processed to last acknowledged) plus one start and stop; start + "
+                        + "stop: the median leg's time from the start to the first message processed and from the "
+                        + "last acknowledgement until everything has ended. with / without is the median of each "
+                        + "run's ratio. Arbor alone: the peers do not run the demo.",
                 List.of(col("bare_msgs_per_s", "without supervision (msg/s)"),
-                        col("supervised_msgs_per_s", "with supervision (msg/s)"), col("ratio", "with / without")));
+                        col("supervised_msgs_per_s", "with supervision (msg/s)"), col("ratio", "with / without"),
+                        col("bare_start_stop_ms", "start + stop without (ms)"),
+                        col("supervised_start_stop_ms", "start + stop with (ms)")));
 
         ratios(b);
         targets(b);
