@@ -517,7 +517,7 @@ final class SoakRun {
             s.thread.join(TimeUnit.NANOSECONDS.toMillis(bound + slack) + 1);
             if (s.thread.isAlive()) {
                 violation("stop() of the root did not return within " + Duration.ofNanos(bound + slack)
-                        + " (bound " + Duration.ofNanos(bound) + " + slack)\n" + dump(s.thread));
+                        + " (bound " + Duration.ofNanos(bound) + " + slack)\n" + dump(s.thread) + "    " + dumpAllThreads());
                 s.thread.join();   // the run has failed; wait so that the stack above stays true
             }
             if (s.failure != null) {
@@ -789,7 +789,7 @@ final class SoakRun {
                     long start = w.callStart;
                     if (start != 0 && System.nanoTime() - start > w.callBound && reported.add(w)) {
                         violation("API call " + w.call + " took longer than " + Duration.ofNanos(w.callBound)
-                                + "\n" + dump(w.thread));
+                                + "\n" + dump(w.thread) + "    " + dumpAllThreads());
                     }
                 }
             }
@@ -797,6 +797,26 @@ final class SoakRun {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /**
+     * Writes a dump of every thread, virtual ones included (HotSpotDiagnosticMXBean, reached by
+     * reflection: the tests compile against java.base only), and returns its path.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static String dumpAllThreads() {
+        try {
+            Class<?> factory = Class.forName("java.lang.management.ManagementFactory");
+            Class<?> bean = Class.forName("com.sun.management.HotSpotDiagnosticMXBean");
+            Object mx = factory.getMethod("getPlatformMXBean", Class.class).invoke(null, bean);
+            Class format = Class.forName("com.sun.management.HotSpotDiagnosticMXBean$ThreadDumpFormat");
+            java.nio.file.Path file = java.nio.file.Path.of("target", "soak-threads-" + System.nanoTime() + ".txt")
+                    .toAbsolutePath();
+            bean.getMethod("dumpThreads", String.class, format).invoke(mx, file.toString(), Enum.valueOf(format, "TEXT_PLAIN"));
+            return "all threads dumped to " + file;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return "no thread dump: " + e;
+        }
+    }
 
     static String dump(Thread t) {
         if (t == null) {
