@@ -155,6 +155,8 @@ final class SoakRun {
     volatile long heapStart;
     volatile long heapEnd;
     volatile long heapAfterStop;
+    /** Long mode: restarts between the two heap measurements. */
+    volatile long restartsMeasured;
 
     SoakRun(long seed, Settings settings) {
         this.seed = seed;
@@ -440,13 +442,15 @@ final class SoakRun {
             long restarts = stats.restarts.get();
             if (!measured && restarts >= warmup) {
                 heapStart = quiescentHeap();
-                restartsAtStart = restarts;
+                restartsAtStart = stats.restarts.get();     // counted once the event backlog drained
                 measured = true;
-                System.out.printf("soak long: heap after GC at %,d restarts: %,d bytes%n", restarts, heapStart);
+                System.out.printf("soak long: heap after GC at %,d restarts: %,d bytes%n", restartsAtStart, heapStart);
             }
             if (measured && restarts - restartsAtStart >= settings.restartTarget()) {
                 heapEnd = quiescentHeap();
-                System.out.printf("soak long: heap after GC at %,d restarts: %,d bytes%n", restarts, heapEnd);
+                restartsMeasured = stats.restarts.get() - restartsAtStart;
+                System.out.printf("soak long: heap after GC at %,d restarts: %,d bytes (%,d restarts in between)%n",
+                        stats.restarts.get(), heapEnd, restartsMeasured);
                 break;
             }
             if (violationCount.get() > 0) {
@@ -466,20 +470,21 @@ final class SoakRun {
 
     /**
      * Heap used after GC with the load paused: churn children park, callers pause, and the event
-     * backlog drains (no new event for 500 ms), so two measurements compare retained state, not
+     * backlog drains (no spinner, and no new event for longer than a listener blocks), so two measurements compare retained state, not
      * the threads and queued events in flight at that instant.
      */
     private long quiescentHeap() throws InterruptedException {
         quiescent = true;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         long last = -1;
-        while (System.nanoTime() - deadline < 0) {
+        int stable = 0;
+        // At rest: no spinner spinning, and no event delivered for longer than a listener blocks.
+        long quietFor = settings.listenerBlockMillis() + 1000;
+        while (System.nanoTime() - deadline < 0 && stable * 250L < quietFor) {
             long now = stats.events.get();
-            if (now == last) {
-                break;
-            }
+            stable = now == last && storms.spinning() == 0 ? stable + 1 : 0;
             last = now;
-            Thread.sleep(500);
+            Thread.sleep(250);
         }
         long heap = usedHeapAfterGc();
         System.out.printf("soak long: at rest: %d run threads, %,d events so far%n", threads.live().size(), stats.events.get());

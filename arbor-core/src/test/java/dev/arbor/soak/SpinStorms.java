@@ -10,12 +10,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * Spin storms: when fired, every spinner service waiting for one spins on its carrier for the
  * storm's duration, ignoring interrupts and stop requests. With at least
  * {@code availableProcessors()} spinners, no carrier is free for any other virtual thread until
- * the storm ends; the supervisors' timers and stop logic must still work. The storm's duration
- * bounds the total spin time, so the run always ends.
+ * the storm ends; the supervisors' timers and stop logic must still work. Each spinner spins for
+ * the storm's duration once, so the total spin time is bounded and the run always ends.
  */
 final class SpinStorms {
+    private static final int CARRIERS = Runtime.getRuntime().availableProcessors();
     private volatile CountDownLatch next = new CountDownLatch(1);
     private volatile long untilNanos;
+    private volatile long stormNanos;
     private final AtomicInteger spinning = new AtomicInteger();
     private final AtomicInteger peak = new AtomicInteger();
     private final AtomicLong storms = new AtomicLong();
@@ -24,6 +26,7 @@ final class SpinStorms {
     /** Starts a storm that lasts {@code nanos}. */
     synchronized void fire(long nanos) {
         untilNanos = System.nanoTime() + nanos;
+        stormNanos = nanos;
         CountDownLatch fired = next;
         next = new CountDownLatch(1);
         storms.incrementAndGet();
@@ -48,15 +51,23 @@ final class SpinStorms {
                 }
                 throw e;
             }
-            long until = untilNanos;
-            if (until == 0) {
+            if (untilNanos == 0) {
                 return;
             }
+            // Under a restart storm runnable threads queue for the carriers and spinners wake up at
+            // different times: each keeps its carrier until every carrier is taken (at most 2 s),
+            // then spins for the storm's length, so all carriers are taken at once for a while.
             int now = spinning.incrementAndGet();
             peak.accumulateAndGet(now, Math::max);
             long start = System.nanoTime();
-            while (System.nanoTime() - until < 0) {
+            long gatherUntil = start + 2_000_000_000L;
+            while (spinning.get() < CARRIERS && System.nanoTime() - gatherUntil < 0) {
                 Thread.onSpinWait();   // never blocks, never yields: this carrier is taken
+            }
+            peak.accumulateAndGet(spinning.get(), Math::max);
+            long until = System.nanoTime() + stormNanos;
+            while (System.nanoTime() - until < 0) {
+                Thread.onSpinWait();
             }
             spinNanos.addAndGet(System.nanoTime() - start);
             spinning.decrementAndGet();
@@ -74,6 +85,10 @@ final class SpinStorms {
             Thread.onSpinWait();
         }
         return true;
+    }
+
+    int spinning() {
+        return spinning.get();
     }
 
     int peakSpinners() {
