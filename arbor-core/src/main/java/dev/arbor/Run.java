@@ -177,27 +177,34 @@ final class Run implements ServiceContext, Runnable {
     }
 
     /**
-     * Asks a leaf run to stop: the flag, then the onStop actions on a virtual thread of their own
-     * (one that blocks stalls nobody; its time counts against the shutdown timeout), then waiters on
-     * other threads. The interrupt follows, from the caller ({@link #interruptThread}). Called under
-     * the supervisor's lock; never blocks.
+     * Asks a leaf run to stop: sets the flag and releases waiters on other threads. Returns the
+     * onStop actions, which the caller starts after releasing its lock ({@link #startOnStopActions}),
+     * before the interrupt ({@link #interruptThread}). Called under the supervisor's lock; never
+     * blocks, never starts a thread.
      */
     @SuppressWarnings("unchecked")
-    void requestStop() {
+    List<Runnable> requestStop() {
         stopRequested = true;
         Object registered = ACTIONS.getAndSet(this, STOPPED);
-        if (registered != null) {
-            List<Runnable> toRun = registered instanceof Runnable single ? List.of(single) : (List<Runnable>) registered;
-            Thread.ofVirtual().name(child.owner.name() + "/" + child.name() + "/onStop")
-                    .start(() -> toRun.forEach(Run::runQuietly));
-        }
+        List<Runnable> toRun = registered == null ? null
+                : registered instanceof Runnable single ? List.of(single) : (List<Runnable>) registered;
         CountDownLatch latch = foreignWaiters;
         if (latch != null) {
             latch.countDown();
         }
+        return toRun;
     }
 
-    /** The second half of a stop request: wakes the run's thread wherever it blocks. */
+    /**
+     * Runs onStop actions in order on a virtual thread of their own: one that blocks stalls nobody,
+     * and its time counts against the shutdown timeout.
+     */
+    void startOnStopActions(List<Runnable> toRun) {
+        Thread.ofVirtual().name(child.owner.name() + "/" + child.name() + "/onStop")
+                .start(() -> toRun.forEach(Run::runQuietly));
+    }
+
+    /** The last step of a stop request: wakes the run's thread wherever it blocks. */
     void interruptThread() {
         thread.interrupt();
     }

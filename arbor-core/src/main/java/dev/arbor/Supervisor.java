@@ -639,7 +639,15 @@ public final class Supervisor implements Service, AutoCloseable {
         }
         run.thread = thread;
         attach(child, run, restarts);
-        thread.start();
+        out.add(() -> startThread(run));   // after the lock: a start can block on the JDK's own locks
+    }
+
+    /** Starts a run's thread; a stop request that came first is delivered again, to the live thread. */
+    private static void startThread(Run run) {
+        run.thread.start();
+        if (run.stopRequested) {
+            run.interruptThread();
+        }
     }
 
     private void attach(Child child, Run run, int restarts) {
@@ -891,7 +899,10 @@ public final class Supervisor implements Service, AutoCloseable {
                 Supervisor sub = run.sub();
                 out.add(() -> sub.stopAsChild(run));
             } else {
-                run.requestStop();
+                List<Runnable> actions = run.requestStop();
+                if (actions != null) {
+                    out.add(() -> run.startOnStopActions(actions));   // before the interrupts below
+                }
                 toInterrupt.add(run);
             }
             Duration timeout = shutdownTimeoutOf(run.child);
@@ -906,7 +917,9 @@ public final class Supervisor implements Service, AutoCloseable {
                 lastDeadline.add(run);
             }
         }
-        interrupt(toInterrupt);
+        if (!toInterrupt.isEmpty()) {
+            out.add(() -> interrupt(toInterrupt));   // after the lock: an interrupt takes the target's monitor
+        }
         if (deadlines != null) {
             deadlines.forEach((timeout, deadline) ->
                     deadline.timer = config.clock().schedule(timeout, () -> deadlineExpired(deadline)));
@@ -972,7 +985,7 @@ public final class Supervisor implements Service, AutoCloseable {
      * the locks goes into the caller's outbox.
      */
     private void abandonedByParent(Outbox out) {
-        lock.lock();
+        lockNested();
         try {
             if (phase == Phase.RUNNING) {
                 beginShutdown(null, out);
@@ -1233,7 +1246,7 @@ public final class Supervisor implements Service, AutoCloseable {
     }
 
     private List<UnstoppedService> unstoppedBelow(List<String> path) {
-        lock.lock();     // parent's lock is held: parent-before-child is the lock order
+        lockNested();    // parent's lock is held: parent-before-child is the lock order
         try {
             return unstopped(path);
         } finally {
@@ -1246,25 +1259,50 @@ public final class Supervisor implements Service, AutoCloseable {
      * events together, so a listener never sees an event before every effect of the section that
      * emitted it (a timer it scheduled, a child it started) is in place.
      */
+    /**
+     * Takes this child supervisor's lock while the caller holds its parent's. Spins instead of
+     * parking: a virtual thread that parked here would need a free carrier to go on, and with every
+     * carrier held by children spinning on the CPU it would keep the parent locked, and the timer
+     * thread behind it. Nothing parks while holding a supervisor's lock (scheduling on the system
+     * clock, thread starts and interrupts never do; they run after the lock is released), so the
+     * spin lasts at most one critical section.
+     */
+    private void lockNested() {
+        while (!lock.tryLock()) {
+            Thread.onSpinWait();
+        }
+    }
+
     private void emit(SupervisorEvent event) {
         unpublished.add(event);
     }
 
     /** Releases the lock; every lock release goes through here (or {@link #publishEvents} first). */
     private void unlock() {
-        publishEvents();
+        EventChannel needsDrainer = publish();
         lock.unlock();
+        if (needsDrainer != null) {
+            needsDrainer.startDrainer();   // after the lock: a thread start can block on the JDK's own locks
+        }
     }
 
+    /** Publishes before a condition wait (which releases the lock without {@link #unlock()}). */
     private void publishEvents() {
+        EventChannel needsDrainer = publish();
+        if (needsDrainer != null) {
+            needsDrainer.startDrainer();
+        }
+    }
+
+    /** Pushes this section's events; returns the channel if the caller must start its drainer. */
+    private EventChannel publish() {
         if (unpublished.isEmpty()) {
-            return;
+            return null;
         }
         EventChannel c = channel;
-        if (c != null) {
-            c.emitAll(unpublished);
-        }
+        boolean startDrainer = c != null && c.emitAll(unpublished);
         unpublished.clear();
+        return startDrainer ? c : null;
     }
 
     private double currentFailures() {

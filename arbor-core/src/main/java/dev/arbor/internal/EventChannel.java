@@ -10,7 +10,7 @@ import java.util.function.Consumer;
 /**
  * Delivers events to one listener, one at a time, in the order they were emitted.
  *
- * <p>{@link #emit} never blocks and never calls the listener: supervisors emit under their lock,
+ * <p>{@link #emitAll} never blocks and never calls the listener: supervisors emit under their lock,
  * which fixes the order, and a virtual "drainer" thread started on demand calls the listener.
  * At most one drainer runs at a time, so the listener is never called concurrently, even when
  * several supervisors of a tree share the channel. A listener that throws is logged and skipped;
@@ -45,28 +45,14 @@ public final class EventChannel {
     }
 
     /**
-     * Queues an event; safe from any thread, never blocks.
-     *
-     * @param event what happened
-     */
-    public void emit(SupervisorEvent event) {
-        Node node = new Node(event);
-        Node head;
-        do {
-            head = pending;
-            node.next = head;
-        } while (!PENDING.compareAndSet(this, head, node));
-        if (!draining.get() && draining.compareAndSet(false, true)) {
-            Thread.ofVirtual().name("arbor-events").start(this::drain);
-        }
-    }
-
-    /**
-     * Queues events in order, as one batch (one atomic push); safe from any thread, never blocks.
+     * Queues events in order, as one batch (one atomic push); safe from any thread, never blocks,
+     * never starts a thread (callers hold a supervisor's lock).
      *
      * @param events what happened, oldest first
+     * @return true when no drainer runs: the caller must call {@link #startDrainer()}, after
+     *         releasing its lock
      */
-    public void emitAll(java.util.List<? extends SupervisorEvent> events) {
+    public boolean emitAll(java.util.List<? extends SupervisorEvent> events) {
         Node newest = null;
         Node oldest = null;
         for (SupervisorEvent event : events) {
@@ -78,16 +64,19 @@ public final class EventChannel {
             }
         }
         if (newest == null) {
-            return;
+            return false;
         }
         Node head;
         do {
             head = pending;
             oldest.next = head;
         } while (!PENDING.compareAndSet(this, head, newest));
-        if (!draining.get() && draining.compareAndSet(false, true)) {
-            Thread.ofVirtual().name("arbor-events").start(this::drain);
-        }
+        return !draining.get() && draining.compareAndSet(false, true);
+    }
+
+    /** Starts the drainer that a {@code true} from {@link #emitAll} asked for. */
+    public void startDrainer() {
+        Thread.ofVirtual().name("arbor-events").start(this::drain);
     }
 
     private void drain() {

@@ -33,7 +33,7 @@ public final class ManualClock implements SupervisorClock {
 
     @Override
     public long nanoTime() {
-        lock.lock();
+        acquire();
         try {
             return now;
         } finally {
@@ -54,7 +54,7 @@ public final class ManualClock implements SupervisorClock {
         if (delay.isNegative()) {
             throw new IllegalArgumentException("delay must be >= 0, was " + delay);
         }
-        lock.lock();
+        acquire();
         try {
             Task scheduled = new Task(saturatedAdd(now, delay), sequence++, task);
             tasks.add(scheduled);
@@ -108,7 +108,7 @@ public final class ManualClock implements SupervisorClock {
      * @return the number of pending tasks
      */
     public int pendingTasks() {
-        lock.lock();
+        acquire();
         try {
             return tasks.size();
         } finally {
@@ -125,8 +125,18 @@ public final class ManualClock implements SupervisorClock {
         return Duration.ofNanos(nanoTime());
     }
 
+    /**
+     * Spins rather than parks: supervisors schedule while holding their own lock, and a virtual
+     * thread parked there would need a free carrier to go on. Held only for a few field updates.
+     */
+    private void acquire() {
+        while (!lock.tryLock()) {
+            Thread.onSpinWait();
+        }
+    }
+
     private Task pollDue(long target) {
-        lock.lock();
+        acquire();
         try {
             Task head = tasks.peek();
             if (head == null || head.dueNanos > target) {
@@ -141,7 +151,7 @@ public final class ManualClock implements SupervisorClock {
     }
 
     private void setNow(long target) {
-        lock.lock();
+        acquire();
         try {
             now = Math.max(now, target);
         } finally {
@@ -150,7 +160,7 @@ public final class ManualClock implements SupervisorClock {
     }
 
     private void cancel(Task task) {
-        lock.lock();
+        acquire();
         try {
             tasks.remove(task);
         } finally {

@@ -60,15 +60,20 @@ class OnStopTest {
     @Test
     void actionsRunInRegistrationOrderSeeingIsStoppingTrue() throws Exception {
         CountDownLatch actionsDone = new CountDownLatch(1);
+        CountDownLatch registered = new CountDownLatch(1);
         sup.add("worker", ctx -> {
             ctx.onStop(() -> ran.add("first, stopping=" + ctx.isStopping()));
             ctx.onStop(() -> ran.add("second"));
             ctx.onStop(actionsDone::countDown);
+            registered.countDown();
             ctx.awaitStop();
             awaitUninterruptibly(actionsDone);
         });
         sup.start();
         log.next(ServiceStarted.class);
+        // ServiceStarted may arrive before the run's thread has registered its actions; the order
+        // promised is that of actions registered before the stop request.
+        assertThat(registered.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         assertThat(ran).isEmpty();
 
         assertThat(sup.stop().clean()).isTrue();
