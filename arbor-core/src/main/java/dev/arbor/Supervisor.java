@@ -1360,6 +1360,11 @@ public final class Supervisor implements Service, AutoCloseable {
                 pendingRun = run;
                 pendingParent = parentSupervisor;
             } else if (run.stopRequested) {               // stopped before it began
+                if (phase == Phase.NEW) {                 // its run is over: TERMINATED, like any ended run
+                    phase = Phase.TERMINATED;
+                    lastReport = new StopReport(List.of());
+                    phaseChanged.signalAll();
+                }
                 out.add(() -> parentSupervisor.runEnded(run, null));
             } else if (stoppedForGood) {
                 out.add(() -> parentSupervisor.runEnded(run,
@@ -1455,7 +1460,9 @@ public final class Supervisor implements Service, AutoCloseable {
     private Child ownChild(ServiceRef ref) {
         Objects.requireNonNull(ref, "ref must not be null");
         if (!(ref instanceof Child child) || child.owner != this) {
-            throw new IllegalArgumentException(ref + " is not a child of supervisor \"" + name() + "\"");
+            String what = ref instanceof Child ? ref.toString()
+                    : "ServiceRef \"" + ref.name() + "\" (" + ref.getClass().getName() + ", not made by a supervisor)";
+            throw new IllegalArgumentException(what + " is not a child of supervisor \"" + name() + "\"");
         }
         return child;
     }

@@ -35,7 +35,8 @@ class ForeignServiceRefTest {
     void aRefNotMadeByAnySupervisorIsRejected() {
         mine.add("worker", ctx -> ctx.awaitStop());
         ServiceRef forged = () -> "worker";
-        assertThatThrownBy(() -> mine.remove(forged)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> mine.remove(forged)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ServiceRef \"worker\"").hasMessageContaining("not made by a supervisor");
         assertThat(mine.children()).hasSize(1);
     }
 
