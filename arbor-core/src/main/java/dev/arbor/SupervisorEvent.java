@@ -30,7 +30,8 @@ public sealed interface SupervisorEvent {
     String supervisor();
 
     /**
-     * A run began.
+     * A run began: the child is RUNNING and its thread is being started (a listener may see this
+     * before the service's first line has run).
      *
      * @param supervisor the name of the supervisor that emits it
      * @param service    the name of the child
