@@ -12,6 +12,7 @@ import dev.arbor.internal.EventChannel;
 import dev.arbor.internal.FailureCounter;
 import dev.arbor.internal.LoggingListener;
 import dev.arbor.internal.Outcome;
+import dev.arbor.internal.SystemClock;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -160,7 +161,6 @@ public final class Supervisor implements Service, AutoCloseable {
     private boolean stoppedForGood;          // stop() was called on it directly
     private Host host;                       // who runs it now; null between runs
     private Run pendingRun;                  // a parent's next run of it, waiting for the current run to finish
-    private Supervisor pendingParent;
     private long nextSeq;
     private int runWaiters;                  // callers in removeAndWait: stopping 100k children must not wake anyone 100k times
     private boolean inBackoff;
@@ -294,7 +294,7 @@ public final class Supervisor implements Service, AutoCloseable {
         Outbox out = new Outbox();
         lock.lock();
         try {
-            return requestRemoval(child, out) != Removal.NOT_A_CHILD;
+            return requestRemoval(child, out);
         } finally {
             unlock();
             out.run();
@@ -322,7 +322,7 @@ public final class Supervisor implements Service, AutoCloseable {
         lock.lock();
         try {
             run = child.run;
-            if (requestRemoval(child, out) == Removal.NOT_A_CHILD && run == null) {
+            if (!requestRemoval(child, out) && run == null) {
                 return false;
             }
         } finally {
@@ -427,13 +427,15 @@ public final class Supervisor implements Service, AutoCloseable {
         }
     }
 
-    private void awaitTerminated() throws InterruptedException {
+    /** Waits until TERMINATED and returns the report of that run's end. */
+    private StopReport awaitTerminated() throws InterruptedException {
         lock.lock();
         try {
             while (phase != Phase.TERMINATED) {
                 publishEvents();
                 phaseChanged.await();
             }
+            return lastReport;
         } finally {
             unlock();
         }
@@ -469,16 +471,7 @@ public final class Supervisor implements Service, AutoCloseable {
             unlock();
         }
         out.run();
-        lock.lock();
-        try {
-            while (phase != Phase.TERMINATED) {
-                publishEvents();
-                phaseChanged.await();
-            }
-            return lastReport;
-        } finally {
-            unlock();
-        }
+        return awaitTerminated();
     }
 
     /** {@link #stop()}; if interrupted while waiting, returns early with the interrupt flag restored. */
@@ -620,7 +613,7 @@ public final class Supervisor implements Service, AutoCloseable {
         if (service instanceof Supervisor sub) {
             Run run = new Run(child, restarts);
             attach(child, run, restarts);
-            out.add(() -> sub.beginAsChildOf(this, run));
+            out.add(() -> sub.beginAsChildOf(run));
             return;
         }
         Run run = new Run(child, restarts);
@@ -1052,14 +1045,13 @@ public final class Supervisor implements Service, AutoCloseable {
         return !((Supervisor) subChild.spec.service()).unstoppedBelow(List.of()).isEmpty();
     }
 
-    private enum Removal { NOT_A_CHILD, ALREADY_REMOVING, REMOVED }
-
-    private Removal requestRemoval(Child child, Outbox out) {
+    /** Removes a child for good, stopping its run; false if it is no longer a current child. */
+    private boolean requestRemoval(Child child, Outbox out) {
         if (child.gone) {
-            return Removal.NOT_A_CHILD;
+            return false;
         }
         if (child.removed && child.run != null) {
-            return Removal.ALREADY_REMOVING;
+            return true;                                   // already being removed
         }
         child.removed = true;
         if (child.run == null) {
@@ -1068,7 +1060,7 @@ public final class Supervisor implements Service, AutoCloseable {
             requestStops(List.of(child.run), out);
             settleBatches(out);
         }
-        return Removal.REMOVED;
+        return true;
     }
 
     private void startBackoff() {
@@ -1183,10 +1175,8 @@ public final class Supervisor implements Service, AutoCloseable {
         out.add(() -> ended.ended(outcome));
         if (pendingRun != null) {
             Run next = pendingRun;
-            Supervisor nextParent = pendingParent;
             pendingRun = null;
-            pendingParent = null;
-            out.add(() -> beginAsChildOf(nextParent, next));
+            out.add(() -> beginAsChildOf(next));
         }
     }
 
@@ -1340,7 +1330,8 @@ public final class Supervisor implements Service, AutoCloseable {
     }
 
     /** Called by the parent (outside its lock) to begin a run of this child supervisor. */
-    private void beginAsChildOf(Supervisor parentSupervisor, Run run) {
+    private void beginAsChildOf(Run run) {
+        Supervisor parentSupervisor = run.child.owner;
         Outbox out = new Outbox();
         lock.lock();
         try {
@@ -1354,11 +1345,9 @@ public final class Supervisor implements Service, AutoCloseable {
                 }
                 if (pendingRun != null) {                 // superseded before it began: it ends stopped
                     Run superseded = pendingRun;
-                    Supervisor itsParent = pendingParent;
-                    out.add(() -> itsParent.runEnded(superseded, null));
+                    out.add(() -> parentSupervisor.runEnded(superseded, null));
                 }
                 pendingRun = run;
-                pendingParent = parentSupervisor;
             } else if (run.stopRequested) {               // stopped before it began
                 if (phase == Phase.NEW) {                 // its run is over: TERMINATED, like any ended run
                     phase = Phase.TERMINATED;
@@ -1468,15 +1457,7 @@ public final class Supervisor implements Service, AutoCloseable {
     }
 
     private static long nonNegativeNanos(Duration d, String what) {
-        Objects.requireNonNull(d, what + " must not be null");
-        if (d.isNegative()) {
-            throw new IllegalArgumentException(what + " must be >= 0, was " + d);
-        }
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException overflow) {
-            return Long.MAX_VALUE;
-        }
+        return SystemClock.saturatedNanos(Builder.nonNegative(d, what));
     }
 
     private static Exception asException(Throwable t) {

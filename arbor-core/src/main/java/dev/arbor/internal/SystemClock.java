@@ -92,7 +92,14 @@ public final class SystemClock implements SupervisorClock {
         }
     }
 
-    static long saturatedNanos(Duration d) {
+    /**
+     * {@code d} in nanoseconds, saturated at {@code Long.MIN_VALUE}/{@code MAX_VALUE} instead of
+     * overflowing (about 292 years).
+     *
+     * @param d a duration
+     * @return its length in nanoseconds, saturated
+     */
+    public static long saturatedNanos(Duration d) {
         try {
             return d.toNanos();
         } catch (ArithmeticException overflow) {

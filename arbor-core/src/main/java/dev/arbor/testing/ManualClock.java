@@ -2,6 +2,7 @@ package dev.arbor.testing;
 
 import dev.arbor.Cancellable;
 import dev.arbor.SupervisorClock;
+import dev.arbor.internal.SystemClock;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -169,12 +170,7 @@ public final class ManualClock implements SupervisorClock {
     }
 
     private static long saturatedAdd(long nanos, Duration d) {
-        long delta;
-        try {
-            delta = d.toNanos();
-        } catch (ArithmeticException overflow) {
-            return Long.MAX_VALUE;
-        }
+        long delta = SystemClock.saturatedNanos(d);     // d is never negative here
         long sum = nanos + delta;
         return sum < nanos ? Long.MAX_VALUE : sum;
     }
