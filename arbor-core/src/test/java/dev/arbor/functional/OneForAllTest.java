@@ -3,11 +3,9 @@ package dev.arbor.functional;
 import dev.arbor.ChildInfo;
 import dev.arbor.ChildSpec;
 import dev.arbor.ChildState;
-import dev.arbor.Jitter;
 import dev.arbor.Restart;
 import dev.arbor.StopOrder;
 import dev.arbor.Strategy;
-import dev.arbor.Supervisor;
 import dev.arbor.SupervisorEvent;
 import dev.arbor.SupervisorEvent.BackoffEnded;
 import dev.arbor.SupervisorEvent.BackoffStarted;
@@ -16,20 +14,12 @@ import dev.arbor.SupervisorEvent.ServiceStarted;
 import dev.arbor.SupervisorEvent.ServiceStopTimeout;
 import dev.arbor.SupervisorEvent.ServiceStopped;
 import dev.arbor.SupervisorState;
-import dev.arbor.support.EventLog;
-import dev.arbor.support.Stopper;
 import dev.arbor.support.Eventually;
-import dev.arbor.testing.ManualClock;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
@@ -41,64 +31,9 @@ import static org.assertj.core.api.Assertions.entry;
  * backoff makes them all wait for its end. Children are {@link Sibling}s a, b, c, d (in add order).
  */
 @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)   // a wedged supervisor fails, not hangs
-class OneForAllTest {
-    private final ManualClock clock = new ManualClock();
-    private final EventLog log = new EventLog();
-    private final List<String> journal = Collections.synchronizedList(new ArrayList<>());
-    private final Map<String, Sibling> siblings = new LinkedHashMap<>();
-    private Supervisor sup;
-
-    @AfterEach
-    void stop() throws Exception {
-        siblings.values().forEach(Sibling::release);
-        Stopper.stop(sup);
-    }
-
-    private Supervisor.Builder builder() {
-        return Supervisor.builder("sup").strategy(Strategy.ONE_FOR_ALL).clock(clock).onEvent(log)
-                .failureThreshold(100).backoffJitter(Jitter.none()).failureBackoff(Duration.ofSeconds(10));
-    }
-
-    private Sibling sibling(String name) {
-        return siblings.computeIfAbsent(name, n -> new Sibling(n, journal));
-    }
-
-    /** Adds a Sibling per spec (or PERMANENT name) and starts; consumes the ServiceStarted events. */
-    private void start(Supervisor.Builder b, Object... children) {
-        sup = b.build();
-        for (Object c : children) {
-            if (c instanceof ChildSpec spec) {
-                sup.add(spec);
-            } else {
-                sup.add((String) c, sibling((String) c));
-            }
-        }
-        sup.start();
-        for (int i = 0; i < children.length; i++) {
-            log.next(ServiceStarted.class);
-        }
-    }
-
-    private Map<String, ChildState> states() {
-        Map<String, ChildState> states = new LinkedHashMap<>();
-        for (ChildInfo c : sup.children()) {
-            states.put(c.name(), c.state());
-        }
-        return states;
-    }
-
-    private void expectStarts(String... names) {
-        for (String name : names) {
-            ServiceStarted started = log.next(ServiceStarted.class);
-            assertThat(started.service()).isEqualTo(name);
-            assertThat(started.restarts()).isEqualTo(1);
-        }
-    }
-
-    private void expectStopped(String... names) {
-        for (String name : names) {
-            assertThat(log.next(SupervisorEvent.class)).isEqualTo(new ServiceStopped("sup", name));
-        }
+class OneForAllTest extends SiblingStrategyFixture {
+    OneForAllTest() {
+        super(Strategy.ONE_FOR_ALL);
     }
 
     @Test
