@@ -38,11 +38,7 @@ public class AddRemoveBench {
 
     @Setup(Level.Trial)
     public void setUp() {
-        sup = Supervisor.builder("jmh-add").onEvent(e -> { }).build();
-        sup.start();
-        for (int i = 0; i < siblings; i++) {
-            sup.add("s" + i, Services.IDLE);
-        }
+        sup = Services.runningWithIdleChildren("jmh-add", "s", siblings);
     }
 
     @TearDown(Level.Trial)

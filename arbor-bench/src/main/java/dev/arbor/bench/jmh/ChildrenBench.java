@@ -33,11 +33,7 @@ public class ChildrenBench {
 
     @Setup(Level.Trial)
     public void setUp() {
-        sup = Supervisor.builder("jmh-children").onEvent(e -> { }).build();
-        sup.start();
-        for (int i = 0; i < n; i++) {
-            sup.add("c" + i, Services.IDLE);
-        }
+        sup = Services.runningWithIdleChildren("jmh-children", "c", n);
     }
 
     @TearDown(Level.Trial)
