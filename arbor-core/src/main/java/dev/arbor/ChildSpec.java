@@ -26,8 +26,13 @@ public record ChildSpec(String name, Service service, Restart restart, Duration 
         if (name.isBlank()) {
             throw new IllegalArgumentException("name must not be blank, was \"" + name + "\"");
         }
-        Objects.requireNonNull(service, "service must not be null (child \"" + name + "\")");
-        Objects.requireNonNull(restart, "restart must not be null (child \"" + name + "\")");
+        // Messages are built only on failure: specs are made once per add, 100,000 at a time.
+        if (service == null) {
+            throw new NullPointerException("service must not be null (child \"" + name + "\")");
+        }
+        if (restart == null) {
+            throw new NullPointerException("restart must not be null (child \"" + name + "\")");
+        }
         if (shutdownTimeout != null && shutdownTimeout.isNegative()) {
             throw new IllegalArgumentException(
                     "shutdownTimeout must be >= 0, was " + shutdownTimeout + " (child \"" + name + "\")");
