@@ -145,7 +145,7 @@ public final class Supervisor implements Service, AutoCloseable {
     private final Condition runEnded = lock.newCondition();    // signalled only while runWaiters > 0
     private final LinkedHashMap<String, Child> children = new LinkedHashMap<>();
     private final Set<Run> abandoned = new LinkedHashSet<>();  // timed-out runs still alive
-    private final ArrayList<SupervisorEvent> unpublished = new ArrayList<>();   // lock: this section's events
+    private final EventChannel.Batch unpublished = new EventChannel.Batch();   // lock: this section's events
     private final List<Child> retiredSubs = new ArrayList<>(); // former child supervisors with runs still alive below
     private final FailureCounter failures;
     private final EventChannel ownChannel;                     // null: inherit or log
@@ -1290,9 +1290,11 @@ public final class Supervisor implements Service, AutoCloseable {
             return null;
         }
         EventChannel c = channel;
-        boolean startDrainer = c != null && c.emitAll(unpublished);
-        unpublished.clear();
-        return startDrainer ? c : null;
+        if (c == null) {
+            unpublished.clear();
+            return null;
+        }
+        return c.publish(unpublished) ? c : null;
     }
 
     private double currentFailures() {
