@@ -19,6 +19,8 @@ final class Child implements ServiceRef {
     boolean removed;              // remove() asked for it: drop it once its run is gone
     boolean gone;                 // no longer a current child
     StopBatch batch;              // the batch waiting for this child's run to end, if any
+    Child prevInTable;            // add order among the owner's current children (ChildTable)
+    Child nextInTable;
 
     Child(Supervisor owner, ChildSpec spec, long seq) {
         this.owner = owner;

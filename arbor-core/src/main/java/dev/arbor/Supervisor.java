@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -143,7 +142,7 @@ public final class Supervisor implements Service, AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition phaseChanged = lock.newCondition();
     private final Condition runEnded = lock.newCondition();    // signalled only while runWaiters > 0
-    private final LinkedHashMap<String, Child> children = new LinkedHashMap<>();
+    private final ChildTable children = new ChildTable();
     private final Set<Run> abandoned = new LinkedHashSet<>();  // timed-out runs still alive
     private final EventChannel.Batch unpublished = new EventChannel.Batch();   // lock: this section's events
     private final List<Child> retiredSubs = new ArrayList<>(); // former child supervisors with runs still alive below
@@ -241,7 +240,7 @@ public final class Supervisor implements Service, AutoCloseable {
             refused = refusal(spec);
             if (refused == null) {
                 child = new Child(this, spec, nextSeq);
-                Child existing = children.putIfAbsent(spec.name(), child);   // one lookup, not two
+                Child existing = children.putIfAbsent(child);   // one lookup, not two
                 if (existing != null) {
                     refused = duplicateName(spec);
                 } else {
@@ -358,7 +357,7 @@ public final class Supervisor implements Service, AutoCloseable {
         lock.lock();
         try {
             List<ChildInfo> infos = new ArrayList<>(children.size());
-            for (Child c : children.values()) {
+            for (Child c : children) {
                 infos.add(new ChildInfo(c, c.name(), c.state(), c.restarts, Optional.ofNullable(c.lastFailure)));
             }
             return infos;
@@ -601,7 +600,7 @@ public final class Supervisor implements Service, AutoCloseable {
         lastReport = null;
         failures.reset();
         phaseChanged.signalAll();
-        for (Child child : children.values()) {
+        for (Child child : children) {
             child.idleState = ChildState.WAITING;
             startRun(child, out);
         }
@@ -820,7 +819,7 @@ public final class Supervisor implements Service, AutoCloseable {
             return List.of();
         }
         List<Child> siblings = new ArrayList<>();
-        for (Child c : children.values()) {
+        for (Child c : children) {
             boolean affected = config.strategy() == Strategy.ONE_FOR_ALL || c.seq > failed.seq;
             if (c != failed && affected && !c.removed) {
                 siblings.add(c);
@@ -856,7 +855,7 @@ public final class Supervisor implements Service, AutoCloseable {
         if (wave != null && wave.batch.advance(this, out)) {
             Wave done = wave;
             wave = null;
-            for (Child c : children.values()) {
+            for (Child c : children) {
                 if (done.toRestart.contains(c) && c.run == null && !c.removed && phase == Phase.RUNNING) {
                     if (inBackoff) {
                         c.idleState = ChildState.BACKOFF;
@@ -985,7 +984,7 @@ public final class Supervisor implements Service, AutoCloseable {
             }
             if (phase == Phase.STOPPING) {
                 List<Run> live = new ArrayList<>();
-                for (Child c : children.values()) {
+                for (Child c : children) {
                     if (c.run != null) {
                         live.add(c.run);
                     }
@@ -1022,7 +1021,7 @@ public final class Supervisor implements Service, AutoCloseable {
     private void drop(Child child) {
         if (!child.gone) {
             child.gone = true;
-            children.remove(child.name());
+            children.remove(child);
             retire(child);
         }
     }
@@ -1093,7 +1092,7 @@ public final class Supervisor implements Service, AutoCloseable {
             }
             endBackoff();
             emit(new BackoffEnded(name()));
-            for (Child c : children.values()) {
+            for (Child c : children) {
                 if (c.run == null && c.idleState == ChildState.BACKOFF && !c.removed) {
                     startRun(c, out);
                 }
@@ -1134,7 +1133,7 @@ public final class Supervisor implements Service, AutoCloseable {
         }
         wave = null;                           // nothing restarts any more
         shutdown = new StopBatch(config.stopOrder());
-        for (Child c : children.values()) {
+        for (Child c : children) {
             if (c.run != null) {
                 shutdown.add(c);
             }
@@ -1157,7 +1156,7 @@ public final class Supervisor implements Service, AutoCloseable {
     /** Every child's run is gone: terminate this run of the supervisor and tell its host. */
     private void finishRun(Outbox out) {
         phase = Phase.TERMINATED;
-        children.values().removeIf(c -> {
+        children.removeIf(c -> {
             c.idleState = ChildState.WAITING;
             boolean temporary = c.spec.restart() == Restart.TEMPORARY || c.removed;
             c.gone |= temporary;
@@ -1209,7 +1208,7 @@ public final class Supervisor implements Service, AutoCloseable {
             }
         }
         List<Child> subs = new ArrayList<>(retiredSubs);
-        for (Child c : children.values()) {
+        for (Child c : children) {
             if (c.spec.service() instanceof Supervisor) {
                 subs.add(c);
             } else if (c.run != null) {
