@@ -89,13 +89,14 @@ restart(#{n := N} = O, Batch, Intensity, Run) ->
     T1 = now_ns(),
     Sorted = lists:sort(Diffs),
     Len = length(Sorted),
+    emit(O, "restart", "p50_growth", "x", tenth_p50(Diffs, Len, 9) / tenth_p50(Diffs, Len, 0), Run, Len),
     emit(O, "restart", "p50", "ns", percentile(Sorted, Len, 50), Run, Len),
     emit(O, "restart", "p99", "ns", percentile(Sorted, Len, 99), Run, Len),
     %% Wall time of all batches, supervisor churn included.
     emit(O, "restart", "restarts_per_s", "1/s", Len / ((T1 - T0) / 1.0e9), Run, Len).
 
 restart_batches(Left, _, _, Acc) when Left =< 0 ->
-    lists:append(Acc);
+    lists:append(lists:reverse(Acc));   % in the order they happened
 restart_batches(Left, Batch, Intensity, Acc) ->
     B = min(Left, Batch),
     Starts = B + 1,
@@ -106,6 +107,14 @@ restart_batches(Left, Batch, Intensity, Acc) ->
     stop_sup(Sup),
     Diffs = [atomics:get(Times, I) - atomics:get(Times, I - 1) || I <- lists:seq(2, Starts)],
     restart_batches(Left - B, Batch, Intensity, [Diffs | Acc]).
+
+%% The median of one tenth of the restarts, in order (0 = the first tenth): the last tenth's over
+%% the first's shows whether a restart costs more after many recent restarts.
+tenth_p50(Diffs, Len, Tenth) ->
+    From = Len * Tenth div 10,
+    To = max(From + 1, Len * (Tenth + 1) div 10),
+    Part = lists:sort(lists:sublist(Diffs, From + 1, To - From)),
+    max(1, percentile(Part, length(Part), 50)).
 
 percentile(Sorted, Len, P) ->
     Rank = max(1, min(Len, ceil(P / 100 * Len))),

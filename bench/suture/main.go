@@ -96,11 +96,25 @@ func emitRestart(at []int64, run int) {
 	for i := 1; i < len(at); i++ {
 		d[i-1] = at[i] - at[i-1]
 	}
+	emit("restart", "p50_growth", "x", tenthP50(d, 9)/tenthP50(d, 0), run, len(d))
 	sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
 	emit("restart", "p50", "ns", percentile(d, 50), run, len(d))
 	emit("restart", "p99", "ns", percentile(d, 99), run, len(d))
 	secs := float64(at[len(at)-1]-at[0]) / 1e9
 	emit("restart", "restarts_per_s", "1/s", float64(len(d))/secs, run, len(d))
+}
+
+// tenthP50 is the median of one tenth of the restarts, in order (0 = the first tenth): the last
+// tenth's over the first's shows whether a restart costs more after many recent restarts.
+func tenthP50(inOrder []int64, tenth int) float64 {
+	from := len(inOrder) * tenth / 10
+	to := len(inOrder) * (tenth + 1) / 10
+	if to < from+1 {
+		to = from + 1
+	}
+	part := append([]int64(nil), inOrder[from:to]...)
+	sort.Slice(part, func(i, j int) bool { return part[i] < part[j] })
+	return math.Max(1, percentile(part, 50))
 }
 
 // percentile is the nearest-rank percentile of sorted values.

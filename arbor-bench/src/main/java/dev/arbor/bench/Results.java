@@ -48,11 +48,23 @@ public final class Results {
         for (int i = 1; i < count; i++) {
             d[i - 1] = starts[i] - starts[i - 1];
         }
+        emit("restart", "p50_growth", "x", tenthP50(d, 9) / tenthP50(d, 0), run, d.length);
         Arrays.sort(d);
         emit("restart", "p50", "ns", percentile(d, 50), run, d.length);
         emit("restart", "p99", "ns", percentile(d, 99), run, d.length);
         double secs = (starts[count - 1] - starts[0]) / 1e9;
         emit("restart", "restarts_per_s", "1/s", d.length / secs, run, d.length);
+    }
+
+    /**
+     * The median of one tenth of the restarts, in order (0 = the first tenth): the last tenth's
+     * over the first's shows whether a restart costs more after many recent restarts.
+     */
+    private static double tenthP50(long[] inOrder, int tenth) {
+        int from = inOrder.length * tenth / 10;
+        long[] part = Arrays.copyOfRange(inOrder, from, Math.max(from + 1, inOrder.length * (tenth + 1) / 10));
+        Arrays.sort(part);
+        return Math.max(1, percentile(part, 50));
     }
 
     /** Nearest-rank percentile of sorted values. */
