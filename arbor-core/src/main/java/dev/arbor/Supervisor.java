@@ -681,13 +681,17 @@ public final class Supervisor implements Service, AutoCloseable {
     private void combineEndedRuns() {
         while (true) {
             Outbox out = new Outbox();
+            EventChannel toSignal;
             lock.lock();
             try {
                 processEndedRuns(out);
             } finally {
-                unlock();
+                toSignal = unlockSignallingLater();
             }
-            out.run();
+            out.run();        // restarts first: the listener's drainer must not delay them
+            if (toSignal != null) {
+                toSignal.signal();
+            }
             combining.set(false);
             // An end queued after the last poll but before the flag cleared has no combiner yet.
             if (endedRuns == null || !combining.compareAndSet(false, true)) {
@@ -1286,22 +1290,29 @@ public final class Supervisor implements Service, AutoCloseable {
 
     /** Releases the lock; every lock release goes through here (or {@link #publishEvents} first). */
     private void unlock() {
-        EventChannel needsDrainer = publish();
+        EventChannel toSignal = publish();
         lock.unlock();
-        if (needsDrainer != null) {
-            needsDrainer.startDrainer();   // after the lock: a thread start can block on the JDK's own locks
+        if (toSignal != null) {
+            toSignal.signal();   // after the lock: a thread start can block on the JDK's own locks
         }
+    }
+
+    /** Releases the lock like {@link #unlock()}; the caller signals the returned channel, if any, when it suits it. */
+    private EventChannel unlockSignallingLater() {
+        EventChannel toSignal = publish();
+        lock.unlock();
+        return toSignal;
     }
 
     /** Publishes before a condition wait (which releases the lock without {@link #unlock()}). */
     private void publishEvents() {
-        EventChannel needsDrainer = publish();
-        if (needsDrainer != null) {
-            needsDrainer.startDrainer();
+        EventChannel toSignal = publish();
+        if (toSignal != null) {
+            toSignal.signal();
         }
     }
 
-    /** Pushes this section's events; returns the channel if the caller must start its drainer. */
+    /** Pushes this section's events; returns the channel if the caller must signal its drainer. */
     private EventChannel publish() {
         if (unpublished.isEmpty()) {
             return null;
