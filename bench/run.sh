@@ -4,12 +4,13 @@
 # bench/README.md). Installs what it needs (Debian packages, Maven dependencies through the build), builds
 # every side, runs every workload, aggregates and writes the report.
 #
-#   bench/run.sh            full run: N = 100,000, 5 measured runs per workload; writes docs/BENCHMARKS.md
-#                           and docs/benchmarks.png (takes about 10 minutes on 2 cores)
+#   bench/run.sh            full run: N = 100,000, 5 measured runs per process, 3 processes per system for
+#                           restart and spawnstop; writes docs/BENCHMARKS.md and docs/benchmarks.png
+#                           (takes about 12 minutes on 2 cores)
 #   bench/run.sh --smoke    tiny N, one run, no warm-up, 0.5 s storms, one JVM per JVM system; report under
 #                           bench/out/smoke/ (CI: well under a minute)
 #
-# Options: --runs R  --warmup W  --n N  --children C  --seconds S  --otp-batch B  --messages M (demo)
+# Options: --runs R  --warmup W  --forks F  --n N  --children C  --seconds S  --otp-batch B  --messages M (demo)
 #          --systems arbor,floor,pekko,suture,suture-return,otp,otp-1sup  --workloads restart,spawnstop,storm,demo
 #          --out DIR (raw results, logs, builds)  --md FILE --png FILE (the report)  --no-install
 set -euo pipefail
@@ -18,16 +19,17 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 ARGS="$*"
 
-MODE=full RUNS=5 WARMUP=1 N=100000 CHILDREN=1000 SECS=10 OTP_BATCH=100 MESSAGES=2000000
+MODE=full RUNS=5 WARMUP=1 FORKS=3 N=100000 CHILDREN=1000 SECS=10 OTP_BATCH=100 MESSAGES=2000000
 SYSTEMS=arbor,floor,pekko,suture,suture-return,otp,otp-1sup
 WORKLOADS=restart,spawnstop,storm,demo # demo: Arbor alone, with and without supervision in one JVM
 INSTALL=1 OUT="" MD="" PNG="" TIMEOUT=900
-set_smoke() { MODE=smoke RUNS=1 WARMUP=0 N=2000 CHILDREN=50 SECS=0.5 MESSAGES=8000 TIMEOUT=60; }
+set_smoke() { MODE=smoke RUNS=1 WARMUP=0 FORKS=1 N=2000 CHILDREN=50 SECS=0.5 MESSAGES=8000 TIMEOUT=60; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) set_smoke ;;
     --runs) RUNS=$2; shift ;;
     --warmup) WARMUP=$2; shift ;;
+    --forks) FORKS=$2; shift ;;
     --n) N=$2; shift ;;
     --children) CHILDREN=$2; shift ;;
     --seconds) SECS=$2; shift ;;
@@ -39,7 +41,7 @@ while [ $# -gt 0 ]; do
     --md) MD=$2; shift ;;
     --png) PNG=$2; shift ;;
     --no-install) INSTALL=0 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -113,6 +115,7 @@ otp_version=$( [ $have_erl = 1 ] && erl -noshell -eval 'io:format("OTP ~s, erts 
   echo "mode=$MODE"
   echo "runs=$RUNS"
   echo "warmup=$WARMUP"
+  echo "forks=$FORKS"
   echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "command=bench/run.sh${ARGS:+ $ARGS}"
   echo "cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
@@ -138,14 +141,24 @@ otp_version=$( [ $have_erl = 1 ] && erl -noshell -eval 'io:format("OTP ~s, erts 
 } > "$OUT/machine.properties"
 
 # ---------------------------------------------------------------- run
-# run_one SYSTEM WORKLOAD COMMAND...: appends the command's JSON lines to raw/, or an error line.
+# run_one SYSTEM WORKLOAD COMMAND...: appends the command's JSON lines to raw/, or an error line. It runs the
+# command in $FORKS processes one after the other for restart and spawnstop: a JVM's figures differ more
+# between launches (JIT, heap layout) than between the runs of one launch, so one process is not a sample.
 run_one() {
   local system=$1 workload=$2; shift 2
+  local forks=$FORKS fork
+  case "$workload" in restart|spawnstop) ;; *) forks=1 ;; esac
+  for fork in $(seq 1 "$forks"); do
+    run_process "$fork" "$forks" "$system" "$workload" "$@" || return 0
+  done
+}
+run_process() {
+  local fork=$1 forks=$2 system=$3 workload=$4; shift 4
   local tag="$system-${workload//,/+}"
   local raw="$OUT/raw/$tag.jsonl" err="$OUT/logs/$tag.err" rc=0
-  say "$system $workload"
-  timeout "$TIMEOUT" "$@" > "$raw.tmp" 2> "$err" || rc=$?
-  grep '^{' "$raw.tmp" > "$raw" || true
+  if [ "$forks" -gt 1 ]; then say "$system $workload (process $fork of $forks)"; else say "$system $workload"; fi
+  timeout "$TIMEOUT" "$@" > "$raw.tmp" 2>> "$err" || rc=$?
+  grep '^{' "$raw.tmp" >> "$raw" || true
   rm -f "$raw.tmp"
   if [ $rc -ne 0 ]; then
     local why
@@ -153,6 +166,7 @@ run_one() {
     [ $rc = 124 ] && why="timed out after ${TIMEOUT}s; $why"
     printf '{"system":"%s","workload":"%s","error":"exit %s: %s"}\n' "$system" "$workload" "$rc" "$why" >> "$raw"
     say "$system $workload FAILED (exit $rc), see $err"
+    return 1
   fi
 }
 skip() {
