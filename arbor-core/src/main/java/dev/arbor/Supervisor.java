@@ -601,7 +601,7 @@ public final class Supervisor implements Service, AutoCloseable {
         failures.reset();
         phaseChanged.signalAll();
         for (Child child : children) {
-            child.idleState = ChildState.WAITING;
+            waiting(child);
             startRun(child, out);
         }
     }
@@ -689,9 +689,7 @@ public final class Supervisor implements Service, AutoCloseable {
                 toSignal = unlockSignallingLater();
             }
             out.run();        // restarts first: the listener's drainer must not delay them
-            if (toSignal != null) {
-                toSignal.signal();
-            }
+            signal(toSignal);
             combining.set(false);
             // An end queued after the last poll but before the flag cleared has no combiner yet.
             if (endedRuns == null || !combining.compareAndSet(false, true)) {
@@ -844,14 +842,14 @@ public final class Supervisor implements Service, AutoCloseable {
         if (wave == null) {
             wave = new Wave(new StopBatch(config.stopOrder()));
         }
-        failed.idleState = ChildState.WAITING;
+        waiting(failed);
         wave.toRestart.add(failed);
         for (Child sibling : siblings) {
             if (sibling.spec.restart() == Restart.TEMPORARY) {
                 sibling.removed = true;           // stopped, not restarted
             } else {
                 wave.toRestart.add(sibling);
-                sibling.idleState = ChildState.WAITING;
+                waiting(sibling);
             }
             if (sibling.run != null) {
                 wave.batch.add(sibling);
@@ -1030,7 +1028,7 @@ public final class Supervisor implements Service, AutoCloseable {
     }
 
     /**
-     * Marks an idle child WAITING, writing only on change: stopping 100,000 children that have
+     * Marks an idle child WAITING, writing only on change: a pass over 100,000 children that have
      * lived long enough to reach the old generation would otherwise pay a GC card-marking write
      * barrier for each (the finishing pass showed as 40% of stop()'s samples after a full GC).
      */
@@ -1290,11 +1288,7 @@ public final class Supervisor implements Service, AutoCloseable {
 
     /** Releases the lock; every lock release goes through here (or {@link #publishEvents} first). */
     private void unlock() {
-        EventChannel toSignal = publish();
-        lock.unlock();
-        if (toSignal != null) {
-            toSignal.signal();   // after the lock: a thread start can block on the JDK's own locks
-        }
+        signal(unlockSignallingLater());
     }
 
     /** Releases the lock like {@link #unlock()}; the caller signals the returned channel, if any, when it suits it. */
@@ -1306,7 +1300,11 @@ public final class Supervisor implements Service, AutoCloseable {
 
     /** Publishes before a condition wait (which releases the lock without {@link #unlock()}). */
     private void publishEvents() {
-        EventChannel toSignal = publish();
+        signal(publish());
+    }
+
+    /** Starts or wakes a channel's drainer, after the lock: a thread start can block on the JDK's own locks. */
+    private static void signal(EventChannel toSignal) {
         if (toSignal != null) {
             toSignal.signal();
         }
@@ -1314,9 +1312,6 @@ public final class Supervisor implements Service, AutoCloseable {
 
     /** Pushes this section's events; returns the channel if the caller must signal its drainer. */
     private EventChannel publish() {
-        if (unpublished.isEmpty()) {
-            return null;
-        }
         EventChannel c = channel;
         if (c == null) {
             unpublished.clear();

@@ -202,11 +202,6 @@ public final class EventChannel {
             }
         }
 
-        /** @return whether nothing was recorded since the last publish or clear */
-        public boolean isEmpty() {
-            return newest == null;
-        }
-
         /** Drops the recorded events (a supervisor with no channel yet has nobody to tell). */
         public void clear() {
             newest = null;
