@@ -4,11 +4,7 @@ import dev.arbor.ChildInfo;
 import dev.arbor.ChildState;
 import dev.arbor.ServiceRef;
 import dev.arbor.StopReport;
-import dev.arbor.Supervisor;
 import dev.arbor.SupervisorEvent.ServiceStarted;
-import dev.arbor.support.EventLog;
-import dev.arbor.testing.ManualClock;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -19,19 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
 /** API.md: {@code children()} is a snapshot, in add order, of each child's state. */
-class ChildrenSnapshotTest {
-    private final ManualClock clock = new ManualClock();
-    private final EventLog log = new EventLog();
-    private final Supervisor sup = Supervisor.builder("sup").clock(clock).onEvent(log)
-            .shutdownTimeout(Duration.ofSeconds(5)).build();
-    private final Hung hung = new Hung();
-
-    @AfterEach
-    void cleanUp() throws InterruptedException {
-        hung.release();
-        sup.stop();
-    }
-
+class ChildrenSnapshotTest extends HungChildFixture {
     @Test
     void statesGoFromWaitingToRunningToStopping() throws Exception {
         ServiceRef hungRef = sup.add("hung", hung);

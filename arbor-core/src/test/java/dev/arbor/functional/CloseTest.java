@@ -6,9 +6,6 @@ import dev.arbor.SupervisorEvent.ServiceStarted;
 import dev.arbor.SupervisorEvent.ServiceStopped;
 import dev.arbor.SupervisorState;
 import dev.arbor.UnstoppedService;
-import dev.arbor.support.EventLog;
-import dev.arbor.testing.ManualClock;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -18,18 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** API.md: {@code close()} is {@code stop()}, restoring the interrupt flag if interrupted. */
-class CloseTest {
-    private final ManualClock clock = new ManualClock();
-    private final EventLog log = new EventLog();
-    private final Supervisor sup = Supervisor.builder("sup").clock(clock).onEvent(log)
-            .shutdownTimeout(Duration.ofSeconds(5)).build();
-    private final Hung hung = new Hung();
-
-    @AfterEach
-    void releaseHungChild() {
-        hung.release();
-    }
-
+class CloseTest extends HungChildFixture {
     @Test
     void tryWithResourcesStopsTheSupervisorAndItsChildren() throws Exception {
         try (Supervisor s = sup) {

@@ -4,14 +4,10 @@ import dev.arbor.ChildInfo;
 import dev.arbor.ChildState;
 import dev.arbor.ServiceRef;
 import dev.arbor.StopReport;
-import dev.arbor.Supervisor;
 import dev.arbor.SupervisorEvent.ServiceStarted;
 import dev.arbor.SupervisorEvent.ServiceStopTimeout;
 import dev.arbor.SupervisorEvent.ServiceStopped;
 import dev.arbor.UnstoppedService;
-import dev.arbor.support.EventLog;
-import dev.arbor.testing.ManualClock;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -27,19 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * deadlock the supervisor or leave a thread behind when the caller gives up" (suture's traps: a
  * deadlock when a remover gives up; a leaked thread per timed-out removal).
  */
-class RemoveAndWaitTest {
-    private final ManualClock clock = new ManualClock();
-    private final EventLog log = new EventLog();
-    private final Supervisor sup = Supervisor.builder("sup").clock(clock).onEvent(log)
-            .shutdownTimeout(Duration.ofSeconds(5)).build();
-    private final Hung hung = new Hung();
-
-    @AfterEach
-    void cleanUp() throws InterruptedException {
-        hung.release();
-        sup.stop();
-    }
-
+class RemoveAndWaitTest extends HungChildFixture {
     @Test
     void trueOnceTheChildHasStopped() throws Exception {
         ServiceRef ref = sup.add("worker", ctx -> ctx.awaitStop());

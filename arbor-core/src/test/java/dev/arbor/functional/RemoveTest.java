@@ -4,15 +4,11 @@ import dev.arbor.ChildInfo;
 import dev.arbor.ChildSpec;
 import dev.arbor.ChildState;
 import dev.arbor.ServiceRef;
-import dev.arbor.Supervisor;
 import dev.arbor.SupervisorEvent.ServiceFailed;
 import dev.arbor.SupervisorEvent.ServiceStarted;
 import dev.arbor.SupervisorEvent.ServiceStopTimeout;
 import dev.arbor.SupervisorEvent.ServiceStopped;
 import dev.arbor.SupervisorEvent.SupervisorTerminated;
-import dev.arbor.support.EventLog;
-import dev.arbor.testing.ManualClock;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -21,19 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** API.md: {@code remove(ref)} "asks it to stop; false if not a child". */
-class RemoveTest {
-    private final ManualClock clock = new ManualClock();
-    private final EventLog log = new EventLog();
-    private final Supervisor sup = Supervisor.builder("sup").clock(clock).onEvent(log)
-            .shutdownTimeout(Duration.ofSeconds(5)).build();
-    private final Hung hung = new Hung();
-
-    @AfterEach
-    void cleanUp() throws InterruptedException {
-        hung.release();
-        sup.stop();
-    }
-
+class RemoveTest extends HungChildFixture {
     @Test
     void removeStopsTheChildWhichEndsAsStoppedAndIsGoneWithoutRestart() throws Exception {
         ServiceRef ref = sup.add("worker", ctx -> ctx.awaitStop());

@@ -5,9 +5,6 @@ import dev.arbor.SupervisorEvent.ServiceStopped;
 import dev.arbor.SupervisorEvent.SupervisorTerminated;
 import dev.arbor.Supervisor;
 import dev.arbor.SupervisorState;
-import dev.arbor.support.EventLog;
-import dev.arbor.testing.ManualClock;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -21,19 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * API.md: "run() returns normally after stop() ... Interrupting the thread in run() stops the
  * supervisor, and run() then throws InterruptedException."
  */
-class RunTest {
-    private final ManualClock clock = new ManualClock();
-    private final EventLog log = new EventLog();
-    private final Supervisor sup = Supervisor.builder("sup").clock(clock).onEvent(log)
-            .shutdownTimeout(Duration.ofSeconds(5)).build();
-    private final Hung hung = new Hung();
-
-    @AfterEach
-    void cleanUp() throws InterruptedException {
-        hung.release();
-        sup.stop();
-    }
-
+class RunTest extends HungChildFixture {
     /** run() on its own platform thread; the future holds what run() threw, or null. */
     private record RunCall(Thread thread, CompletableFuture<Void> result) {
     }
