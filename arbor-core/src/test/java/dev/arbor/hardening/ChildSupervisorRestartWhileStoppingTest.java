@@ -37,6 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ChildSupervisorRestartWhileStoppingTest {
     private final CountDownLatch release = new CountDownLatch(1);
+    private final ManualClock clock = new ManualClock();
+    private final EventLog log = new EventLog();
 
     @AfterEach
     void releaseHungThreads() {
@@ -45,40 +47,14 @@ class ChildSupervisorRestartWhileStoppingTest {
 
     @Test
     void aChildSupervisorRestartedWhileStillStoppingBeginsOnlyAfterItsPreviousRunEnded() throws Exception {
-        ManualClock clock = new ManualClock();
-        EventLog log = new EventLog();
-        Supervisor parent = Supervisor.builder("parent").clock(clock).onEvent(log)
-                .strategy(Strategy.ONE_FOR_ALL).build();
-        // PARALLEL: calm's ServiceStopped then proves that hung's deadline is on the clock.
-        Supervisor sub = Supervisor.builder("sub").clock(clock).shutdownTimeout(Duration.ofSeconds(10))
-                .stopOrder(StopOrder.PARALLEL).build();
-        sub.add("hung", ctx -> {
-            while (true) {
-                try {
-                    release.await();
-                    return;
-                } catch (InterruptedException ignored) {
-                    // ignores its stop request
-                }
-            }
-        });
-        sub.add("calm", ctx -> ctx.awaitStop());
+        Supervisor parent = parentBuilder().build();
+        Supervisor sub = subWithHungAndCalm();
         parent.add(ChildSpec.of("sub", sub).withShutdownTimeout(Duration.ofSeconds(1)));
-        CountDownLatch fail = new CountDownLatch(1);
-        parent.add("trigger", ctx -> {
-            if (ctx.restarts() == 0) {
-                fail.await();
-                throw new IllegalStateException("trigger a ONE_FOR_ALL restart");
-            }
-            ctx.awaitStop();
-        });
-        parent.start();
-        log.await(ServiceStarted.class, e -> e.service().equals("trigger"));
-        log.await(ServiceStarted.class, e -> e.service().equals("calm"));
+        CountDownLatch fail = addTrigger(parent);
 
-        fail.countDown();   // parent stops sub for the restart; sub stops calm, then waits 10 s for hung
-        log.await(ServiceStopped.class, e -> e.service().equals("calm"));
-        clock.advance(Duration.ofSeconds(1));          // parent gives up on sub and restarts it
+        // parent stops sub for the restart; sub stops calm, then waits 10 s for hung;
+        // parent gives up on sub and restarts it
+        failTriggerAndOutwaitSub(parent, fail);
         log.await(ServiceStopTimeout.class, e -> e.service().equals("sub"));
         log.await(ServiceStarted.class, e -> e.service().equals("sub") && e.restarts() == 1);
         assertThat(sub.state()).as("still stopping its previous run").isEqualTo(SupervisorState.STOPPING);
@@ -88,13 +64,7 @@ class ChildSupervisorRestartWhileStoppingTest {
         log.await(ServiceStarted.class, e -> e.supervisor().equals("sub") && e.service().equals("calm"));
         assertThat(sub.state()).isEqualTo(SupervisorState.RUNNING);
 
-        CompletableFuture<StopReport> stopped = CompletableFuture.supplyAsync(() -> {
-            try {
-                return parent.stop();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<StopReport> stopped = stopInBackground(parent);
         log.await(ServiceStopped.class, e -> e.supervisor().equals("sub") && e.service().equals("calm"));
         clock.advance(Duration.ofSeconds(1));          // parent gives up on sub again
         StopReport report = stopped.get(EventLog.BOUND.toSeconds(), TimeUnit.SECONDS);
@@ -112,48 +82,14 @@ class ChildSupervisorRestartWhileStoppingTest {
      */
     @Test
     void aStopReportListsAChildSupervisorsServicesOnceEvenWithTwoOfItsRunsOutstanding() throws Exception {
-        ManualClock clock = new ManualClock();
-        EventLog log = new EventLog();
-        Supervisor parent = Supervisor.builder("parent").clock(clock).onEvent(log)
-                .strategy(Strategy.ONE_FOR_ALL).build();
-        Supervisor sub = Supervisor.builder("sub").clock(clock).shutdownTimeout(Duration.ofSeconds(10))
-                .stopOrder(StopOrder.PARALLEL).build();
-        sub.add("hung", ctx -> {
-            while (true) {
-                try {
-                    release.await();
-                    return;
-                } catch (InterruptedException ignored) {
-                    // ignores its stop request
-                }
-            }
-        });
-        sub.add("calm", ctx -> ctx.awaitStop());
-        parent.add(ChildSpec.of("sub", sub).withShutdownTimeout(Duration.ofSeconds(1)));
-        CountDownLatch fail = new CountDownLatch(1);
-        parent.add("trigger", ctx -> {
-            if (ctx.restarts() == 0) {
-                fail.await();
-                throw new IllegalStateException("trigger a ONE_FOR_ALL restart");
-            }
-            ctx.awaitStop();
-        });
-        parent.start();
-        log.await(ServiceStarted.class, e -> e.service().equals("trigger"));
-        log.await(ServiceStarted.class, e -> e.service().equals("calm"));
-        fail.countDown();
-        log.await(ServiceStopped.class, e -> e.service().equals("calm"));
-        clock.advance(Duration.ofSeconds(1));          // parent abandons sub's first run, begins a second
+        Supervisor parent = parentBuilder().build();
+        parent.add(ChildSpec.of("sub", subWithHungAndCalm()).withShutdownTimeout(Duration.ofSeconds(1)));
+        CountDownLatch fail = addTrigger(parent);
+        failTriggerAndOutwaitSub(parent, fail);        // parent abandons sub's first run, begins a second
         log.await(ServiceStarted.class, e -> e.service().equals("sub") && e.restarts() == 1);
         log.await(ServiceStarted.class, e -> e.service().equals("trigger") && e.restarts() == 1);
 
-        CompletableFuture<StopReport> stopped = CompletableFuture.supplyAsync(() -> {
-            try {
-                return parent.stop();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<StopReport> stopped = stopInBackground(parent);
         log.await(ServiceStopped.class, e -> e.service().equals("trigger"));   // then sub's deadline is set
         clock.advance(Duration.ofSeconds(1));          // parent abandons sub's second run too
         StopReport report = stopped.get(EventLog.BOUND.toSeconds(), TimeUnit.SECONDS);
@@ -171,13 +107,10 @@ class ChildSupervisorRestartWhileStoppingTest {
      */
     @Test
     void aRunStoppedBeforeItBeganIsNotReportedStoppedWhileThePreviousRunIsStillStopping() throws Exception {
-        ManualClock clock = new ManualClock();
-        EventLog log = new EventLog();
         ServiceRef[] subRef = new ServiceRef[1];
         Supervisor[] parentHolder = new Supervisor[1];
         java.util.concurrent.atomic.AtomicInteger threads = new java.util.concurrent.atomic.AtomicInteger();
-        Supervisor parent = Supervisor.builder("parent").clock(clock).onEvent(log)
-                .strategy(Strategy.ONE_FOR_ALL)
+        Supervisor parent = parentBuilder()
                 .threadFactory(body -> {
                     if (threads.incrementAndGet() == 2) {      // the wave restarts trigger, right after sub
                         parentHolder[0].remove(subRef[0]);
@@ -186,34 +119,10 @@ class ChildSupervisorRestartWhileStoppingTest {
                 })
                 .build();
         parentHolder[0] = parent;
-        Supervisor sub = Supervisor.builder("sub").clock(clock).shutdownTimeout(Duration.ofSeconds(10))
-                .stopOrder(StopOrder.PARALLEL).build();
-        sub.add("hung", ctx -> {
-            while (true) {
-                try {
-                    release.await();
-                    return;
-                } catch (InterruptedException ignored) {
-                    // ignores its stop request
-                }
-            }
-        });
-        sub.add("calm", ctx -> ctx.awaitStop());
+        Supervisor sub = subWithHungAndCalm();
         subRef[0] = parent.add(ChildSpec.of("sub", sub).withShutdownTimeout(Duration.ofSeconds(1)));
-        CountDownLatch fail = new CountDownLatch(1);
-        parent.add("trigger", ctx -> {
-            if (ctx.restarts() == 0) {
-                fail.await();
-                throw new IllegalStateException("trigger a ONE_FOR_ALL restart");
-            }
-            ctx.awaitStop();
-        });
-        parent.start();
-        log.await(ServiceStarted.class, e -> e.service().equals("trigger"));
-        log.await(ServiceStarted.class, e -> e.service().equals("calm"));
-        fail.countDown();
-        log.await(ServiceStopped.class, e -> e.service().equals("calm"));
-        clock.advance(Duration.ofSeconds(1));   // abandons sub's first run, restarts sub and trigger; sub is removed
+        CountDownLatch fail = addTrigger(parent);
+        failTriggerAndOutwaitSub(parent, fail);   // abandons sub's first run, restarts sub and trigger; sub is removed
         log.await(ServiceStarted.class, e -> e.service().equals("trigger") && e.restarts() == 1);
         assertThat(sub.state()).isEqualTo(SupervisorState.STOPPING);
         clock.advance(Duration.ofSeconds(9));   // the removal's deadline (t = 2 s), then sub's (t = 10 s)
@@ -227,6 +136,70 @@ class ChildSupervisorRestartWhileStoppingTest {
         assertThat(parent.children()).extracting(c -> c.name()).containsExactly("trigger");
         assertRunsAlternate(events);
         parent.close();
+    }
+
+    /** A ONE_FOR_ALL "parent" on the test's clock, its events in the test's log. */
+    private Supervisor.Builder parentBuilder() {
+        return Supervisor.builder("parent").clock(clock).onEvent(log).strategy(Strategy.ONE_FOR_ALL);
+    }
+
+    /**
+     * "sub", stopping in PARALLEL with a 10 s timeout: "hung" ignores its stop request until the
+     * test releases it, "calm" stops at once. PARALLEL: calm's ServiceStopped then proves that
+     * hung's deadline is on the clock.
+     */
+    private Supervisor subWithHungAndCalm() {
+        Supervisor sub = Supervisor.builder("sub").clock(clock).shutdownTimeout(Duration.ofSeconds(10))
+                .stopOrder(StopOrder.PARALLEL).build();
+        sub.add("hung", ctx -> {
+            while (true) {
+                try {
+                    release.await();
+                    return;
+                } catch (InterruptedException ignored) {
+                    // ignores its stop request
+                }
+            }
+        });
+        sub.add("calm", ctx -> ctx.awaitStop());
+        return sub;
+    }
+
+    /** Adds "trigger", which fails once, when the returned latch counts down: a ONE_FOR_ALL restart. */
+    private static CountDownLatch addTrigger(Supervisor parent) {
+        CountDownLatch fail = new CountDownLatch(1);
+        parent.add("trigger", ctx -> {
+            if (ctx.restarts() == 0) {
+                fail.await();
+                throw new IllegalStateException("trigger a ONE_FOR_ALL restart");
+            }
+            ctx.awaitStop();
+        });
+        return fail;
+    }
+
+    /**
+     * Starts the parent and fails trigger: the parent stops sub for the restart, sub stops calm and
+     * waits for hung. Then 1 s passes, sub's shutdown timeout in the parent: the parent gives up on
+     * sub's run and restarts sub and trigger.
+     */
+    private void failTriggerAndOutwaitSub(Supervisor parent, CountDownLatch fail) {
+        parent.start();
+        log.await(ServiceStarted.class, e -> e.service().equals("trigger"));
+        log.await(ServiceStarted.class, e -> e.service().equals("calm"));
+        fail.countDown();
+        log.await(ServiceStopped.class, e -> e.service().equals("calm"));
+        clock.advance(Duration.ofSeconds(1));
+    }
+
+    private static CompletableFuture<StopReport> stopInBackground(Supervisor parent) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return parent.stop();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     /** Per (supervisor, service): a start, exactly one end, a start... never two starts in a row. */
