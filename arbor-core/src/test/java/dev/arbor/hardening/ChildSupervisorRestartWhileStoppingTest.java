@@ -14,6 +14,7 @@ import dev.arbor.SupervisorEvent.SupervisorTerminated;
 import dev.arbor.SupervisorState;
 import dev.arbor.UnstoppedService;
 import dev.arbor.support.EventLog;
+import dev.arbor.support.FailsOnce;
 import dev.arbor.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -50,11 +51,11 @@ class ChildSupervisorRestartWhileStoppingTest {
         Supervisor parent = parentBuilder().build();
         Supervisor sub = subWithHungAndCalm();
         parent.add(ChildSpec.of("sub", sub).withShutdownTimeout(Duration.ofSeconds(1)));
-        CountDownLatch fail = addTrigger(parent);
+        FailsOnce trigger = addTrigger(parent);
 
         // parent stops sub for the restart; sub stops calm, then waits 10 s for hung;
         // parent gives up on sub and restarts it
-        failTriggerAndOutwaitSub(parent, fail);
+        failTriggerAndOutwaitSub(parent, trigger);
         log.await(ServiceStopTimeout.class, e -> e.service().equals("sub"));
         log.await(ServiceStarted.class, e -> e.service().equals("sub") && e.restarts() == 1);
         assertThat(sub.state()).as("still stopping its previous run").isEqualTo(SupervisorState.STOPPING);
@@ -84,8 +85,8 @@ class ChildSupervisorRestartWhileStoppingTest {
     void aStopReportListsAChildSupervisorsServicesOnceEvenWithTwoOfItsRunsOutstanding() throws Exception {
         Supervisor parent = parentBuilder().build();
         parent.add(ChildSpec.of("sub", subWithHungAndCalm()).withShutdownTimeout(Duration.ofSeconds(1)));
-        CountDownLatch fail = addTrigger(parent);
-        failTriggerAndOutwaitSub(parent, fail);        // parent abandons sub's first run, begins a second
+        FailsOnce trigger = addTrigger(parent);
+        failTriggerAndOutwaitSub(parent, trigger);        // parent abandons sub's first run, begins a second
         log.await(ServiceStarted.class, e -> e.service().equals("sub") && e.restarts() == 1);
         log.await(ServiceStarted.class, e -> e.service().equals("trigger") && e.restarts() == 1);
 
@@ -121,8 +122,8 @@ class ChildSupervisorRestartWhileStoppingTest {
         parentHolder[0] = parent;
         Supervisor sub = subWithHungAndCalm();
         subRef[0] = parent.add(ChildSpec.of("sub", sub).withShutdownTimeout(Duration.ofSeconds(1)));
-        CountDownLatch fail = addTrigger(parent);
-        failTriggerAndOutwaitSub(parent, fail);   // abandons sub's first run, restarts sub and trigger; sub is removed
+        FailsOnce trigger = addTrigger(parent);
+        failTriggerAndOutwaitSub(parent, trigger);   // abandons sub's first run, restarts sub and trigger; sub is removed
         log.await(ServiceStarted.class, e -> e.service().equals("trigger") && e.restarts() == 1);
         assertThat(sub.state()).isEqualTo(SupervisorState.STOPPING);
         clock.advance(Duration.ofSeconds(9));   // the removal's deadline (t = 2 s), then sub's (t = 10 s)
@@ -165,17 +166,11 @@ class ChildSupervisorRestartWhileStoppingTest {
         return sub;
     }
 
-    /** Adds "trigger", which fails once, when the returned latch counts down: a ONE_FOR_ALL restart. */
-    private static CountDownLatch addTrigger(Supervisor parent) {
-        CountDownLatch fail = new CountDownLatch(1);
-        parent.add("trigger", ctx -> {
-            if (ctx.restarts() == 0) {
-                fail.await();
-                throw new IllegalStateException("trigger a ONE_FOR_ALL restart");
-            }
-            ctx.awaitStop();
-        });
-        return fail;
+    /** Adds "trigger", which fails once, when the test says so: a ONE_FOR_ALL restart. */
+    private static FailsOnce addTrigger(Supervisor parent) {
+        FailsOnce trigger = new FailsOnce("trigger a ONE_FOR_ALL restart");
+        parent.add("trigger", trigger);
+        return trigger;
     }
 
     /**
@@ -183,11 +178,11 @@ class ChildSupervisorRestartWhileStoppingTest {
      * waits for hung. Then 1 s passes, sub's shutdown timeout in the parent: the parent gives up on
      * sub's run and restarts sub and trigger.
      */
-    private void failTriggerAndOutwaitSub(Supervisor parent, CountDownLatch fail) {
+    private void failTriggerAndOutwaitSub(Supervisor parent, FailsOnce trigger) {
         parent.start();
         log.await(ServiceStarted.class, e -> e.service().equals("trigger"));
         log.await(ServiceStarted.class, e -> e.service().equals("calm"));
-        fail.countDown();
+        trigger.fail();
         log.await(ServiceStopped.class, e -> e.service().equals("calm"));
         clock.advance(Duration.ofSeconds(1));
     }

@@ -12,6 +12,7 @@ import dev.arbor.SupervisorEvent.ServiceStopped;
 import dev.arbor.SupervisorEvent.SupervisorTerminated;
 import dev.arbor.SupervisorState;
 import dev.arbor.support.EventLog;
+import dev.arbor.support.FailsOnce;
 import dev.arbor.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -233,17 +234,11 @@ class FatalJvmErrorTest {
             ctx.awaitStop();
             throw oom;             // e.g. the cleanup after the stop request runs out of memory
         });
-        CountDownLatch fail = new CountDownLatch(1);
-        root.add("failing", ctx -> {
-            if (ctx.restarts() == 0) {
-                fail.await();
-                throw new IllegalStateException("ordinary failure");
-            }
-            ctx.awaitStop();
-        });
+        FailsOnce failing = new FailsOnce("ordinary failure");
+        root.add("failing", failing);
         CompletableFuture<Throwable> run = runInBackground(root);
         assertThat(started.await(BOUND_S, TimeUnit.SECONDS)).isTrue();
-        fail.countDown();
+        failing.fail();
 
         assertThat(run.get(BOUND_S, TimeUnit.SECONDS)).isSameAs(oom);
         assertThat(root.terminationCause()).containsSame(oom);
@@ -267,17 +262,11 @@ class FatalJvmErrorTest {
             throw oom;
         });
         root.add("mid", mid);
-        CountDownLatch fail = new CountDownLatch(1);
-        root.add("failing", ctx -> {
-            if (ctx.restarts() == 0) {
-                fail.await();
-                throw new IllegalStateException("ordinary failure");
-            }
-            ctx.awaitStop();
-        });
+        FailsOnce failing = new FailsOnce("ordinary failure");
+        root.add("failing", failing);
         CompletableFuture<Throwable> run = runInBackground(root);
         assertThat(started.await(BOUND_S, TimeUnit.SECONDS)).isTrue();
-        fail.countDown();
+        failing.fail();
 
         assertThat(run.get(BOUND_S, TimeUnit.SECONDS)).isSameAs(oom);
         assertThat(mid.terminationCause()).containsSame(oom);
