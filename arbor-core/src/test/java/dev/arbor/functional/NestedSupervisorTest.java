@@ -58,6 +58,16 @@ class NestedSupervisorTest {
         return root;
     }
 
+    /** Root runs mid (which runs leaf) and trigger; returns once leaf and trigger have started. */
+    private void startTree(Supervisor root, Supervisor mid, Puppet leaf, Puppet trigger) {
+        root.add("mid", mid);
+        root.add("trigger", trigger);
+        mid.add("leaf", leaf);
+        root.start();
+        awaitEvent(new ServiceStarted("mid", "leaf", 0));
+        awaitEvent(new ServiceStarted("root", "trigger", 0));
+    }
+
     /** Waits until {@code event} was delivered (in any order relative to others). */
     private void awaitEvent(SupervisorEvent event) {
         Eventually.until(() -> event + " in " + log.all(), () -> log.all().contains(event));
@@ -131,12 +141,7 @@ class NestedSupervisorTest {
         Supervisor mid = Supervisor.builder("mid").clock(clock).build();
         Puppet leaf = new Puppet();
         Puppet trigger = new Puppet();
-        root.add("mid", mid);
-        root.add("trigger", trigger);
-        mid.add("leaf", leaf);
-        root.start();
-        awaitEvent(new ServiceStarted("mid", "leaf", 0));
-        awaitEvent(new ServiceStarted("root", "trigger", 0));
+        startTree(root, mid, leaf, trigger);
         Eventually.until("leaf's first run began", () -> leaf.runs() == 1);
 
         trigger.fail();
@@ -258,12 +263,7 @@ class NestedSupervisorTest {
         Supervisor mid = Supervisor.builder("mid").clock(clock).build();
         Puppet leaf = new Puppet();
         Puppet trigger = new Puppet();
-        root.add("mid", mid);
-        root.add("trigger", trigger);
-        mid.add("leaf", leaf);
-        root.start();
-        awaitEvent(new ServiceStarted("mid", "leaf", 0));
-        awaitEvent(new ServiceStarted("root", "trigger", 0));
+        startTree(root, mid, leaf, trigger);
 
         trigger.fail();                                   // 1 > 0: backoff, and mid is stopped to wait for it
         awaitEvent(new ServiceStopped("root", "mid"));
