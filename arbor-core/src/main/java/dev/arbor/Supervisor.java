@@ -9,6 +9,7 @@ import dev.arbor.SupervisorEvent.ServiceStopTimeout;
 import dev.arbor.SupervisorEvent.ServiceStopped;
 import dev.arbor.SupervisorEvent.SupervisorTerminated;
 import dev.arbor.internal.EventChannel;
+import dev.arbor.internal.EventTotals;
 import dev.arbor.internal.FailureCounter;
 import dev.arbor.internal.LoggingListener;
 import dev.arbor.internal.Outcome;
@@ -165,6 +166,9 @@ public final class Supervisor implements Service, AutoCloseable {
     private boolean inBackoff;
     private long backoffGeneration;
     private Cancellable backoffTimer;
+    private long backoffStartedAt;           // clock nanos; with backoffNanos, meaningful while inBackoff
+    private long backoffNanos;
+    private final EventTotals totals = new EventTotals();
     private Wave wave;                       // a strategy restart in progress
     private StopBatch shutdown;              // the supervisor's own stop in progress
     private Throwable terminationCause;
@@ -187,15 +191,19 @@ public final class Supervisor implements Service, AutoCloseable {
     public SupervisorState state() {
         lock.lock();
         try {
-            return switch (phase) {
-                case NEW -> SupervisorState.NEW;
-                case RUNNING -> inBackoff ? SupervisorState.BACKOFF : SupervisorState.RUNNING;
-                case STOPPING -> SupervisorState.STOPPING;
-                case TERMINATED -> SupervisorState.TERMINATED;
-            };
+            return stateUnderLock();
         } finally {
             unlock();
         }
+    }
+
+    private SupervisorState stateUnderLock() {
+        return switch (phase) {
+            case NEW -> SupervisorState.NEW;
+            case RUNNING -> inBackoff ? SupervisorState.BACKOFF : SupervisorState.RUNNING;
+            case STOPPING -> SupervisorState.STOPPING;
+            case TERMINATED -> SupervisorState.TERMINATED;
+        };
     }
 
     /**
@@ -358,9 +366,89 @@ public final class Supervisor implements Service, AutoCloseable {
         try {
             List<ChildInfo> infos = new ArrayList<>(children.size());
             for (Child c : children) {
-                infos.add(new ChildInfo(c, c.name(), c.state(), c.restarts, Optional.ofNullable(c.lastFailure)));
+                infos.add(new ChildInfo(c, c.name(), stateOf(c), c.restarts, Optional.ofNullable(c.lastFailure)));
             }
             return infos;
+        } finally {
+            unlock();
+        }
+    }
+
+    /**
+     * A child's state as this supervisor shows it: a running child supervisor shows what it is
+     * doing (BACKOFF, STOPPING), not only that its run is live.
+     */
+    private static ChildState stateOf(Child c) {
+        ChildState own = c.state();
+        if (own == ChildState.RUNNING && c.run.sub() != null) {
+            return c.run.sub().stateAsChild();
+        }
+        return own;
+    }
+
+    /** This child supervisor's state in its parent's view; the parent's lock is held. */
+    private ChildState stateAsChild() {
+        lockNested();
+        try {
+            return switch (phase) {
+                case RUNNING -> inBackoff ? ChildState.BACKOFF : ChildState.RUNNING;
+                case STOPPING -> ChildState.STOPPING;
+                case NEW, TERMINATED -> ChildState.WAITING;   // begun by the outbox, or ended: not running now
+            };
+        } finally {
+            unlock();
+        }
+    }
+
+    /**
+     * A snapshot of this supervisor and every child supervisor below it: states, restarts, failure
+     * counts, backoff, totals and an overall {@link HealthStatus}. Costs one pass over the tree
+     * under each supervisor's lock in turn (parent first), so polling it every second is cheap even
+     * for large trees; it never waits for a child.
+     *
+     * @return an immutable snapshot
+     */
+    public SupervisorHealth health() {
+        lock.lock();
+        try {
+            return healthUnderLock();
+        } finally {
+            unlock();
+        }
+    }
+
+    private SupervisorHealth healthUnderLock() {
+        long now = config.clock().nanoTime();
+        List<ChildHealth> kids = new ArrayList<>(children.size());
+        boolean allWell = true;
+        for (Child c : children) {
+            Optional<SupervisorHealth> sub = Optional.empty();
+            if (c.spec.service() instanceof Supervisor s) {
+                sub = Optional.of(s.healthNested());
+            }
+            ChildState state = stateOf(c);
+            allWell &= state == ChildState.RUNNING && sub.map(h -> h.status() == HealthStatus.UP).orElse(true);
+            kids.add(new ChildHealth(c.name(), state, c.spec.restart(), c.restarts,
+                    Optional.ofNullable(c.lastFailure), sub));
+        }
+        SupervisorState state = stateUnderLock();
+        double count = failures.current(now);
+        HealthStatus status = switch (state) {
+            case NEW, STOPPING, TERMINATED -> HealthStatus.DOWN;
+            case BACKOFF -> HealthStatus.DEGRADED;
+            case RUNNING -> allWell && !(count > threshold() / 2) ? HealthStatus.UP : HealthStatus.DEGRADED;
+        };
+        Optional<Duration> remaining = inBackoff && phase == Phase.RUNNING
+                ? Optional.of(Duration.ofNanos(Math.max(0, backoffNanos - (now - backoffStartedAt)))) : Optional.empty();
+        return new SupervisorHealth(name(), state, status, count, threshold(), remaining,
+                Optional.ofNullable(terminationCause), totals.snapshot(), kids);
+    }
+
+    /** A child supervisor's part of its parent's snapshot; the parent's lock is held. */
+    private SupervisorHealth healthNested() {
+        lockNested();
+        try {
+            return healthUnderLock();
         } finally {
             unlock();
         }
@@ -802,14 +890,15 @@ public final class Supervisor implements Service, AutoCloseable {
     }
 
     private void countedFailure(Child child, Throwable cause, Outbox out) {
-        double count = failures.record(config.clock().nanoTime());
+        long now = config.clock().nanoTime();
+        double count = failures.record(now);
         if (phase != Phase.RUNNING) {        // stopping: nothing restarts
             emit(new ServiceFailed(name(), child.name(), cause, count, threshold(), false));
             afterStop(child);
             return;
         }
         if (!inBackoff && count > threshold()) {
-            startBackoff();
+            startBackoff(now);
         }
         List<Child> siblings = siblingsToRestart(child);
         emit(new ServiceFailed(name(), child.name(), cause, count, threshold(), !inBackoff));
@@ -1082,10 +1171,13 @@ public final class Supervisor implements Service, AutoCloseable {
         return true;
     }
 
-    private void startBackoff() {
+    /** {@code now} is the failure's clock reading: one reading per failure, as the soak's model expects. */
+    private void startBackoff(long now) {
         Duration delay = jittered(config.failureBackoff());
         long generation = ++backoffGeneration;
         inBackoff = true;
+        backoffStartedAt = now;
+        backoffNanos = SystemClock.saturatedNanos(delay);
         backoffTimer = config.clock().schedule(delay, () -> backoffExpired(generation));
         emit(new BackoffStarted(name(), delay));
     }
@@ -1283,6 +1375,7 @@ public final class Supervisor implements Service, AutoCloseable {
     }
 
     private void emit(SupervisorEvent event) {
+        totals.count(event);
         unpublished.add(event);
     }
 
