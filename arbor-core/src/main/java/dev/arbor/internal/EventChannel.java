@@ -22,6 +22,13 @@ import java.util.function.Consumer;
  * and reverses: emitter and drainer do not contend on every event, as they did over a linked
  * queue (the top cost of spawning 100,000 children). A batch is recorded straight into that
  * stack's nodes, so recording an event allocates one node and copies nothing.
+ *
+ * <p><b>The drainer's looks.</b> After a look that found a few events (fewer than 8) the next
+ * event wakes it at once, so a lone event is delivered within a wake-up; after a bigger batch (a
+ * stream: a spawn, a storm) it sleeps 1 ms whatever comes, so a stream costs one wake-up per
+ * millisecond, not one per event (an earlier design yielded between looks, which cost 400 ns of
+ * CPU per child when spawning 100,000). It ends after 5 empty looks. Supervisors start restarts
+ * before they wake it, so the listener never delays them.
  */
 public final class EventChannel {
     private static final System.Logger LOG = System.getLogger("dev.arbor");
