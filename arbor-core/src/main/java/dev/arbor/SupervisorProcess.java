@@ -56,7 +56,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * down (a signal, or {@link System#exit} called anywhere), the hook stops the tree as
  * {@link Supervisor#stop()} does (in order, each child within its shutdown timeout) and waits for
  * it at most the <b>grace period</b>, in real time. If the tree has not stopped by then, it logs
- * the root's children still present and lets the JVM end anyway: the hook never holds the JVM
+ * the root's children that have not ended (those of child supervisors are not visible from the root) and lets the JVM end anyway: the hook never holds the JVM
  * past the grace period (plus the time to log). Once the JVM's shutdown has begun, the only way to
  * choose the exit status is {@link Runtime#halt}, so the hook ends by halting with the status
  * above; without it the JVM would end with 128 + the signal's number (143 for {@code SIGTERM})
@@ -220,7 +220,7 @@ public final class SupervisorProcess {
         }
         if (report.isEmpty()) {
             say(inHook, Level.WARNING, root.name() + ": still stopping after the grace period of " + gracePeriod
-                    + "; left running among the root's children: " + describe(root.children())
+                    + "; still running among the root's children: " + describeRunning(root.children())
                     + "; exit status " + status);
         } else if (!report.get().clean()) {
             say(inHook, Level.WARNING, root.name() + ": stopped" + within(request, took) + ", but left running: "
@@ -385,10 +385,13 @@ public final class SupervisorProcess {
         return paths.toString();
     }
 
-    private static String describe(List<ChildInfo> children) {
+    /** The children that have not ended: during a stop, an ended child is WAITING. */
+    private static String describeRunning(List<ChildInfo> children) {
         List<String> names = new ArrayList<>();
         for (ChildInfo c : children) {
-            names.add(c.name() + " (" + c.state() + ")");
+            if (c.state() != ChildState.WAITING) {
+                names.add(c.name() + " (" + c.state() + ")");
+            }
         }
         return names.toString();
     }
