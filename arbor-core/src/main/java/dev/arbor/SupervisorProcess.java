@@ -56,7 +56,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * down (a signal, or {@link System#exit} called anywhere), the hook stops the tree as
  * {@link Supervisor#stop()} does (in order, each child within its shutdown timeout) and waits for
  * it at most the <b>grace period</b>, in real time. If the tree has not stopped by then, it logs
- * the root's children that have not ended (those of child supervisors are not visible from the root) and lets the JVM end anyway: the hook never holds the JVM
+ * the root's children that have not ended (those of child supervisors are not visible from the
+ * root) and lets the JVM end anyway: the hook never holds the JVM
  * past the grace period (plus the time to log). Once the JVM's shutdown has begun, the only way to
  * choose the exit status is {@link Runtime#halt}, so the hook ends by halting with the status
  * above; without it the JVM would end with 128 + the signal's number (143 for {@code SIGTERM})
