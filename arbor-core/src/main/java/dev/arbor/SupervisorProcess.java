@@ -65,6 +65,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * shutdown hooks, which the JVM runs concurrently with this one in no defined order, are not
  * waited for. Work that must happen at shutdown belongs in the tree (a service, or an
  * {@link ServiceContext#onStop} action), where it happens in order and within the grace period.
+ * For the same reason a {@code System.exit(n)} called elsewhere while the tree runs ends the JVM
+ * with the status above, not {@code n}: to end the process from inside, call
+ * {@link Supervisor#stop()} on the root, or throw a {@link TerminateTreeException} (with a status
+ * of its own through {@link Builder#exitStatus}).
  *
  * <p><b>Termination by itself</b>. When the tree terminates without a request, {@link #run()}
  * does not wait for a signal: it logs the cause and the report, removes its hook and calls
