@@ -16,6 +16,8 @@
  *       (stop order) and {@link dev.arbor.internal.StopDeadlines} with
  *       {@link dev.arbor.internal.Deadline} (shutdown timers).</li>
  *   <li>After the lock: {@link dev.arbor.internal.Outbox}.</li>
+ *   <li>The process boundary: {@link dev.arbor.internal.ProcessControl}, the JVM operations behind
+ *       {@code dev.arbor.SupervisorProcess}.</li>
  *   <li>Events: {@link dev.arbor.internal.EventChannel} (delivery, one drainer per listener),
  *       {@link dev.arbor.internal.EventTotals} (counts for health) and
  *       {@link dev.arbor.internal.LoggingListener} (the default listener).</li>
