@@ -331,7 +331,9 @@ public final class Supervisor implements Service, AutoCloseable {
         private Duration shutdownTimeout = Duration.ofSeconds(10);
         private StopOrder stopOrder = StopOrder.REVERSE;
         private boolean propagateTermination = true;
-        private Consumer<? super SupervisorEvent> listener;
+        private EventListener listener;
+        private int eventBuffer = 65_536;
+        private Duration eventFlushTimeout = Duration.ofSeconds(1);
         private SupervisorClock clock = SupervisorClock.system();
         private ThreadFactory threadFactory;
 
@@ -446,15 +448,66 @@ public final class Supervisor implements Service, AutoCloseable {
         }
 
         /**
-         * Where events go. Default: a child supervisor uses its parent's listener; a root logs
-         * through {@code System.getLogger("dev.arbor")} (failures and timeouts at WARNING, fatal
-         * terminations at ERROR, with stack traces; starts and stops at DEBUG).
+         * Where events go, for a listener that needs no {@link EventContext}; the same as
+         * {@code listener(EventListener.of(listener))}. Default: a child supervisor uses its parent's
+         * listener; a root logs through {@code System.getLogger("dev.arbor")}
+         * ({@link EventListener#logging()}). Setting a listener replaces the default logging; keep
+         * both with {@code listener(EventListener.logging().andThen(EventListener.of(mine)))}.
          *
          * @param listener called with every event, one at a time, in order
          * @return this builder
+         * @throws NullPointerException if listener is null
          */
         public Builder onEvent(Consumer<? super SupervisorEvent> listener) {
-            this.listener = Objects.requireNonNull(listener, "onEvent listener must not be null");
+            Objects.requireNonNull(listener, "onEvent listener must not be null");
+            this.listener = EventListener.of(listener);
+            return this;
+        }
+
+        /**
+         * Where events go, each with its {@link EventContext} (time, path in the tree, the child,
+         * what follows a failure). Replaces {@link #onEvent}'s listener; the defaults are the same.
+         *
+         * @param listener called with every event, one at a time, in order
+         * @return this builder
+         * @throws NullPointerException if listener is null
+         */
+        public Builder listener(EventListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener must not be null");
+            return this;
+        }
+
+        /**
+         * How many events may wait for this supervisor's listener before later ones are dropped
+         * and counted in a {@link SupervisorEvent.EventsDropped}. Default 65,536 (a few megabytes),
+         * far more than a healthy listener ever has queued; a listener slower than a restart storm
+         * otherwise buffers without limit. A child supervisor that shares its parent's listener
+         * shares its parent's buffer.
+         *
+         * @param events the capacity, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if events is less than 1
+         */
+        public Builder eventBuffer(int events) {
+            if (events < 1) {
+                throw new IllegalArgumentException("eventBuffer must be >= 1, was " + events);
+            }
+            this.eventBuffer = events;
+            return this;
+        }
+
+        /**
+         * How long {@link Supervisor#stop()} and {@link Supervisor#run()} wait, in real time, for the events of the
+         * tree's end to reach the listeners before they return, so that a program that stops its
+         * tree and exits loses none. Default 1 s; a stuck listener delays the return by at most
+         * this. Zero does not wait.
+         *
+         * @param timeout the most to wait for delivery
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder eventFlushTimeout(Duration timeout) {
+            this.eventFlushTimeout = nonNegative(timeout, "eventFlushTimeout");
             return this;
         }
 
@@ -488,7 +541,8 @@ public final class Supervisor implements Service, AutoCloseable {
          */
         public Supervisor build() {
             return new Supervisor(new Config(name, strategy, failureThreshold, failureDecay, failureBackoff,
-                    backoffJitter, shutdownTimeout, stopOrder, propagateTermination, listener, clock,
+                    backoffJitter, shutdownTimeout, stopOrder, propagateTermination, listener, eventBuffer,
+                    eventFlushTimeout, clock,
                     threadFactory));
         }
 

@@ -10,7 +10,7 @@ import dev.arbor.ServiceRef;
  *
  * <p>Mutable fields are guarded by the owning supervisor's lock.
  */
-final class Child implements ServiceRef {
+final class Child implements ServiceRef, EventChannel.SpanKey {
     final SupervisorCore owner;
     final ChildSpec spec;
     final long seq;               // add order within the owner
@@ -25,6 +25,7 @@ final class Child implements ServiceRef {
     StopBatch batch;              // the batch waiting for this child's run to end, if any
     Child prevInTable;            // add order among the owner's current children (ChildTable)
     Child nextInTable;
+    private boolean startDropped; // its run's ServiceStarted was dropped: drop the run's end too
 
     Child(SupervisorCore owner, ChildSpec spec, long seq) {
         this.owner = owner;
@@ -53,6 +54,16 @@ final class Child implements ServiceRef {
         if (idleState != ChildState.WAITING) {
             idleState = ChildState.WAITING;
         }
+    }
+
+    @Override
+    public boolean startDropped() {
+        return startDropped;
+    }
+
+    @Override
+    public void startDropped(boolean dropped) {
+        startDropped = dropped;
     }
 
     @Override

@@ -1,14 +1,13 @@
 package dev.arbor.internal;
 
+import dev.arbor.EventListener;
 import dev.arbor.Jitter;
 import dev.arbor.StopOrder;
 import dev.arbor.Strategy;
 import dev.arbor.SupervisorClock;
-import dev.arbor.SupervisorEvent;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadFactory;
-import java.util.function.Consumer;
 
 /**
  * A supervisor's immutable configuration, made by {@code Supervisor.Builder.build()}, which has
@@ -25,7 +24,9 @@ public record Config(String name,
               Duration shutdownTimeout,
               StopOrder stopOrder,
               boolean propagateTermination,
-              Consumer<? super SupervisorEvent> listener,
+              EventListener listener,
+              int eventBuffer,
+              Duration eventFlushTimeout,
               SupervisorClock clock,
               ThreadFactory threadFactory) {
 }

@@ -33,6 +33,7 @@ public final class EventTotals {
             case SupervisorEvent.BackoffStarted e -> backoffs++;
             case SupervisorEvent.BackoffEnded e -> { }
             case SupervisorEvent.SupervisorTerminated e -> terminations++;
+            case SupervisorEvent.EventsDropped e -> { }      // made by the channel, never emitted
         }
     }
 

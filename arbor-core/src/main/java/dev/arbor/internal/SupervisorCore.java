@@ -5,6 +5,9 @@ import dev.arbor.ChildInfo;
 import dev.arbor.ChildSpec;
 import dev.arbor.ChildState;
 import dev.arbor.DoNotRestartException;
+import dev.arbor.EventContext;
+import dev.arbor.EventListener;
+import dev.arbor.FailureAction;
 import dev.arbor.HealthStatus;
 import dev.arbor.Restart;
 import dev.arbor.ServiceContext;
@@ -28,6 +31,7 @@ import dev.arbor.UnstoppedService;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -216,7 +220,12 @@ public final class SupervisorCore {
     private final EventChannel.Batch unpublished = new EventChannel.Batch();   // lock: this section's events
     private final List<Child> retiredSubs = new ArrayList<>(); // former child supervisors with runs still alive below
     private final FailurePolicy failures;                      // lock: the decayed count and the backoff
-    private final EventChannel ownChannel;                     // null: inherit or log
+    private final EventChannel ownChannel;                     // null: inherit, or log through defaultChannel
+    private EventChannel defaultChannel;                       // lock: made on first use, for a root without a listener
+    private final BackoffKey backoffKey = new BackoffKey();    // lock: a dropped BackoffStarted drops its end too
+    private final EventChannel.Owner channelOwner = new ChannelOwner();
+    private volatile List<String> path;                        // names from the root to this one; set at begin
+    private Instant sectionTime;                               // lock: when this section's events happened
     @SuppressWarnings("unused")                                // via ENDED: a stack linked through Run.nextEnded
     private volatile Run endedRuns;
     private final AtomicBoolean combining = new AtomicBoolean();
@@ -245,7 +254,8 @@ public final class SupervisorCore {
     public SupervisorCore(Config config) {
         this.config = config;
         this.failures = new FailurePolicy(config);
-        this.ownChannel = config.listener() == null ? null : new EventChannel(config.listener());
+        this.ownChannel = config.listener() == null ? null
+                : new EventChannel(config.listener(), channelOwner, config.eventBuffer());
         this.virtualThreads = Thread.ofVirtual();
     }
 
@@ -489,8 +499,10 @@ public final class SupervisorCore {
             } finally {
                 unlock();
             }
+            flushEventsQuietly();
             throw e;
         }
+        flushEvents();
         Optional<Throwable> cause = terminationCause();
         if (cause.isPresent()) {
             throw asException(cause.get());
@@ -527,10 +539,11 @@ public final class SupervisorCore {
             unlock();
         }
         out.run();
-        return awaitTerminated();
+        StopReport report = awaitTerminated();
+        flushEvents();
+        return report;
     }
 
-    /** {@link #stop()}; if interrupted while waiting, returns early with the interrupt flag restored. */
     public boolean awaitTermination(long nanos) throws InterruptedException {
         lock.lock();
         try {
@@ -605,9 +618,10 @@ public final class SupervisorCore {
     /** Begins a run of this supervisor: starts every child in add order. */
     private void begin(Host newHost, SupervisorCore hostSupervisor, Outbox out) {
         host = newHost;
+        path = hostSupervisor == null ? List.of(name()) : append(hostSupervisor.path, name());
         channel = ownChannel != null ? ownChannel
                 : hostSupervisor != null ? hostSupervisor.channel
-                : new EventChannel(LoggingListener.INSTANCE);
+                : defaultChannel();
         phase = Phase.RUNNING;
         terminationCause = null;
         lastReport = null;
@@ -658,7 +672,7 @@ public final class SupervisorCore {
     private void attach(Child child, Run run, int restarts) {
         child.everStarted = true;
         child.run = run;
-        emit(new ServiceStarted(name(), child.name(), restarts));
+        emit(new ServiceStarted(name(), child.name(), restarts), child);
     }
 
     private Thread newThread(Run run) {
@@ -769,7 +783,7 @@ public final class SupervisorCore {
         Child child = run.child;
         detach(child);
         if (run.stopRequested) {
-            emit(new ServiceStopped(name(), child.name()));
+            emit(new ServiceStopped(name(), child.name()), child);
             afterStop(child);
             if (Outcome.isFatal(thrown)) {   // a stopped run is not a failure, but a broken JVM still ends the tree
                 beginShutdown(thrown, out);
@@ -786,7 +800,8 @@ public final class SupervisorCore {
         switch (outcome.kind()) {
             case FATAL, TERMINATE_TREE -> {
                 child.lastFailure = outcome.thrown();
-                emit(new ServiceFailed(name(), child.name(), outcome.thrown(), currentFailures(), threshold(), false));
+                emitFailed(child, new ServiceFailed(name(), child.name(), outcome.thrown(), currentFailures(), threshold(),
+                        false), FailureAction.TERMINATE);
                 beginShutdown(outcome.decisive(), out);
             }
             case DO_NOT_RESTART -> complete(child);
@@ -800,7 +815,8 @@ public final class SupervisorCore {
             case FAILED -> {
                 child.lastFailure = outcome.thrown();
                 if (restart == Restart.TEMPORARY) {
-                    emit(new ServiceFailed(name(), child.name(), outcome.thrown(), currentFailures(), threshold(), false));
+                    emitFailed(child, new ServiceFailed(name(), child.name(), outcome.thrown(), currentFailures(),
+                            threshold(), false), FailureAction.REMOVE);
                     drop(child);
                 } else {
                     countedFailure(child, outcome.thrown(), out);
@@ -810,7 +826,7 @@ public final class SupervisorCore {
     }
 
     private void complete(Child child) {
-        emit(new ServiceCompleted(name(), child.name()));
+        emit(new ServiceCompleted(name(), child.name()), child);
         drop(child);
     }
 
@@ -818,7 +834,7 @@ public final class SupervisorCore {
         long now = config.clock().nanoTime();
         double count = failures.record(now);
         if (phase != Phase.RUNNING) {        // stopping: nothing restarts
-            emit(new ServiceFailed(name(), child.name(), cause, count, threshold(), false));
+            emitFailed(child, new ServiceFailed(name(), child.name(), cause, count, threshold(), false), FailureAction.STOP);
             afterStop(child);
             return;
         }
@@ -826,7 +842,9 @@ public final class SupervisorCore {
             startBackoff(now);
         }
         List<Child> siblings = Wave.siblingsToRestart(config.strategy(), child, children);
-        emit(new ServiceFailed(name(), child.name(), cause, count, threshold(), !failures.inBackoff()));
+        boolean waits = failures.inBackoff();
+        emitFailed(child, new ServiceFailed(name(), child.name(), cause, count, threshold(), !waits),
+                waits ? FailureAction.BACKOFF : FailureAction.RESTART);
         if (!siblings.isEmpty()) {
             joinWave(child, siblings);
         } else if (failures.inBackoff()) {
@@ -938,7 +956,7 @@ public final class SupervisorCore {
         abandoned.add(run);
         Child child = run.child;
         detach(child);
-        emit(new ServiceStopTimeout(name(), child.name()));
+        emit(new ServiceStopTimeout(name(), child.name()), child);
         afterStop(child);
         if (run.sub() != null) {
             run.sub().abandonedByParent(out);  // parent-before-child: this lock is held, the child's is taken
@@ -1047,7 +1065,7 @@ public final class SupervisorCore {
         Duration delay = failures.begin(now);
         long generation = failures.generation();
         failures.armed(config.clock().schedule(delay, () -> backoffExpired(generation)));
-        emit(new BackoffStarted(name(), delay));
+        emit(new BackoffStarted(name(), delay), backoffKey);
     }
 
     private void backoffExpired(long generation) {
@@ -1058,7 +1076,7 @@ public final class SupervisorCore {
                 return;
             }
             failures.end();
-            emit(new BackoffEnded(name()));
+            emit(new BackoffEnded(name()), backoffKey);
             for (Child c : children) {
                 if (c.run == null && c.idleState == ChildState.BACKOFF && !c.removed) {
                     startRun(c, out);
@@ -1120,7 +1138,7 @@ public final class SupervisorCore {
             return temporary;
         });
         lastReport = new StopReport(unstopped(List.of(name())));
-        emit(new SupervisorTerminated(name(), terminationCause));
+        emit(new SupervisorTerminated(name(), terminationCause), null);
         phaseChanged.signalAll();
         Host ended = host;
         host = null;
@@ -1216,9 +1234,20 @@ public final class SupervisorCore {
      * events together, so a listener never sees an event before every effect of the section that
      * emitted it (a timer it scheduled, a child it started) is in place.
      */
-    private void emit(SupervisorEvent event) {
+    private void emit(SupervisorEvent event, EventChannel.SpanKey key) {
+        record(event, key, null);
+    }
+
+    private void emitFailed(Child child, ServiceFailed event, FailureAction action) {
+        record(event, child, action);
+    }
+
+    private void record(SupervisorEvent event, EventChannel.SpanKey key, FailureAction action) {
         totals.count(event);
-        unpublished.add(event);
+        if (sectionTime == null) {
+            sectionTime = config.clock().instant();   // one reading per section, not per event
+        }
+        unpublished.add(event, key, sectionTime, path, action);
     }
 
     /** Releases the lock; every lock release goes through here (or {@link #publishEvents} first). */
@@ -1246,7 +1275,104 @@ public final class SupervisorCore {
     }
 
     /** Pushes this section's events; returns the channel if the caller must signal its drainer. */
+    /** The channel of a root that set no listener: the default logging, made once. */
+    private EventChannel defaultChannel() {
+        if (defaultChannel == null) {
+            defaultChannel = new EventChannel(EventListener.logging(), channelOwner, config.eventBuffer());
+        }
+        return defaultChannel;
+    }
+
+    private static List<String> append(List<String> parentPath, String name) {
+        List<String> path = new ArrayList<>(parentPath.size() + 1);
+        path.addAll(parentPath);
+        path.add(name);
+        return List.copyOf(path);
+    }
+
+    /** The key of this supervisor's backoff events in its channel's drop accounting. */
+    private static final class BackoffKey implements EventChannel.SpanKey {
+        private boolean startDropped;
+
+        @Override
+        public boolean startDropped() {
+            return startDropped;
+        }
+
+        @Override
+        public void startDropped(boolean dropped) {
+            startDropped = dropped;
+        }
+    }
+
+    /** What this supervisor's own channel may ask of it. */
+    private final class ChannelOwner implements EventChannel.Owner {
+        @Override
+        public String name() {
+            return config.name();
+        }
+
+        @Override
+        public EventContext contextNow() {
+            List<String> p = path;
+            return new EventContext(config.clock().instant(), p == null ? List.of(config.name()) : p,
+                    Optional.empty(), Optional.empty());
+        }
+
+        @Override
+        public void listenerFailedFatally(Throwable error) {
+            terminate(error);   // a broken JVM ends the tree, as when a run throws it
+        }
+    }
+
+    /**
+     * Waits, in real time and at most {@code eventFlushTimeout}, until the events of this tree's
+     * last runs have reached their listeners, so that a program that stops and exits loses none.
+     * Called without any lock; a listener that calls {@code stop()} does not wait for itself.
+     */
+    private void flushEvents() throws InterruptedException {
+        long deadline = System.nanoTime() + SystemClock.saturatedNanos(config.eventFlushTimeout());
+        for (EventChannel c : channelsOfTree()) {
+            if (!c.awaitDelivered(deadline - System.nanoTime())) {
+                return;
+            }
+        }
+    }
+
+    private void flushEventsQuietly() {
+        try {
+            flushEvents();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The channels of this supervisor's last run and of every child supervisor's, deepest last. */
+    private Set<EventChannel> channelsOfTree() {
+        Set<EventChannel> channels = new LinkedHashSet<>();
+        List<SupervisorCore> toVisit = new ArrayList<>(List.of(this));
+        for (int i = 0; i < toVisit.size(); i++) {
+            SupervisorCore s = toVisit.get(i);
+            s.lock.lock();
+            try {
+                if (s.channel != null) {
+                    channels.add(s.channel);
+                }
+                for (Child c : s.children) {
+                    SupervisorCore sub = subOf(c);
+                    if (sub != null) {
+                        toVisit.add(sub);
+                    }
+                }
+            } finally {
+                s.unlock();
+            }
+        }
+        return channels;
+    }
+
     private EventChannel publish() {
+        sectionTime = null;
         EventChannel c = channel;
         if (c == null) {
             unpublished.clear();
