@@ -231,8 +231,10 @@ public final class EventChannel {
             Node next = n.next;
             if (keep(n, room - batch.size)) {
                 batch.push(n);
-            } else {
-                dropped.incrementAndGet();
+            } else if (dropped.getAndIncrement() == 0) {
+                // The first drop since the last report: the report is owed, so flushes wait for it.
+                accepted.incrementAndGet();
+                queued.incrementAndGet();
             }
             n = next;
         }
@@ -360,6 +362,12 @@ public final class EventChannel {
             deliver(n.event, n);
             count++;
         }
+        delivered(count);
+        return count;
+    }
+
+    /** Accounts for {@code count} events delivered, and wakes flushes waiting for them. */
+    private void delivered(int count) {
         queued.addAndGet(-count);
         delivered += count;                // one drainer at a time: a plain volatile write suffices
         if (flushWaiters > 0) {
@@ -370,13 +378,13 @@ public final class EventChannel {
                 flushLock.unlock();
             }
         }
-        return count;
     }
 
     private void reportDrops() {
         long count = dropped.getAndSet(0);
         if (count > 0) {
             deliver(new SupervisorEvent.EventsDropped(owner.name(), count), null);
+            delivered(1);
         }
     }
 
