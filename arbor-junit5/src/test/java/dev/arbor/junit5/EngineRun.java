@@ -6,6 +6,7 @@ import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Event;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -15,8 +16,12 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 /** Runs a sample test class on the Jupiter engine and tells, per test method, how it ended. */
 final class EngineRun {
     private final Map<String, TestExecutionResult> results = new TreeMap<>();
+    private final List<Throwable> containerFailures;
 
     private EngineRun(EngineExecutionResults engine) {
+        containerFailures = engine.containerEvents().failed().stream()
+                .map(event -> event.getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow())
+                .toList();
         for (Event finished : engine.testEvents().finished().list()) {
             String method = finished.getTestDescriptor().getSource()
                     .filter(MethodSource.class::isInstance).map(MethodSource.class::cast)
@@ -44,6 +49,11 @@ final class EngineRun {
         Map<String, TestExecutionResult.Status> statuses = new TreeMap<>();
         results.forEach((method, result) -> statuses.put(method, result.getStatus()));
         return statuses;
+    }
+
+    /** What the test classes (not their tests) failed with, e.g. in a @BeforeAll method. */
+    List<Throwable> containerFailures() {
+        return containerFailures;
     }
 
     /** What the named test failed with; empty if it did not fail. */
