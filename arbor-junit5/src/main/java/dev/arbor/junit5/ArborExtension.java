@@ -30,8 +30,10 @@ import java.util.function.Consumer;
  *
  * <p><b>After each test</b> (after its {@code @AfterEach} methods), the extension stops the supervisor.
  * {@code stop()} waits for shutdown timeouts on the ManualClock, so the extension advances the clock
- * itself while the stop waits, bounded by {@link #stopTimeout} of real time: a child that ignores its
- * stop request is abandoned, and the stop returns. The test then fails with an
+ * itself while the stop waits: once the children asked to stop have had {@link #shutdownGrace} of real
+ * time to end, it moves the clock past their shutdown timeouts, so a child that ignores its stop
+ * request is abandoned and the stop returns; the whole stop is bounded by {@link #stopTimeout} of real
+ * time. The test then fails with an
  * {@link org.opentest4j.AssertionFailedError} when
  * <ul>
  *   <li><b>the stop was not clean</b>: the message names each service left running, its supervisor
@@ -64,11 +66,13 @@ public final class ArborExtension implements ParameterResolver, AfterEachCallbac
     private static final Set<Class<?>> INJECTABLE = Set.of(ManualClock.class, Supervisor.class, EventRecorder.class);
     private static final Duration DEFAULT_AWAIT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofMillis(500);
 
     private final String name;
     private final Consumer<? super Supervisor.Builder> customizer;
     private final Duration awaitTimeout;
     private final Duration stopTimeout;
+    private final Duration shutdownGrace;
     private final boolean failOnTermination;
 
     /**
@@ -77,15 +81,16 @@ public final class ArborExtension implements ParameterResolver, AfterEachCallbac
      * the constructor {@code @ExtendWith} uses.
      */
     public ArborExtension() {
-        this("root", builder -> { }, DEFAULT_AWAIT_TIMEOUT, DEFAULT_STOP_TIMEOUT, true);
+        this("root", builder -> { }, DEFAULT_AWAIT_TIMEOUT, DEFAULT_STOP_TIMEOUT, DEFAULT_SHUTDOWN_GRACE, true);
     }
 
     private ArborExtension(String name, Consumer<? super Supervisor.Builder> customizer, Duration awaitTimeout,
-                           Duration stopTimeout, boolean failOnTermination) {
+                           Duration stopTimeout, Duration shutdownGrace, boolean failOnTermination) {
         this.name = name;
         this.customizer = customizer;
         this.awaitTimeout = awaitTimeout;
         this.stopTimeout = stopTimeout;
+        this.shutdownGrace = shutdownGrace;
         this.failOnTermination = failOnTermination;
     }
 
@@ -111,7 +116,7 @@ public final class ArborExtension implements ParameterResolver, AfterEachCallbac
         if (supervisorName.isBlank()) {
             throw new IllegalArgumentException("supervisorName must not be blank, was \"" + supervisorName + "\"");
         }
-        return new ArborExtension(supervisorName, customizer, awaitTimeout, stopTimeout, failOnTermination);
+        return new ArborExtension(supervisorName, customizer, awaitTimeout, stopTimeout, shutdownGrace, failOnTermination);
     }
 
     /**
@@ -130,7 +135,7 @@ public final class ArborExtension implements ParameterResolver, AfterEachCallbac
             previous.accept(builder);
             step.accept(builder);
         };
-        return new ArborExtension(name, both, awaitTimeout, stopTimeout, failOnTermination);
+        return new ArborExtension(name, both, awaitTimeout, stopTimeout, shutdownGrace, failOnTermination);
     }
 
     /**
@@ -143,7 +148,7 @@ public final class ArborExtension implements ParameterResolver, AfterEachCallbac
      */
     public ArborExtension awaitTimeout(Duration timeout) {
         return new ArborExtension(name, customizer, nonNegative(timeout, "awaitTimeout"), stopTimeout,
-                failOnTermination);
+                shutdownGrace, failOnTermination);
     }
 
     /**
@@ -158,6 +163,23 @@ public final class ArborExtension implements ParameterResolver, AfterEachCallbac
      */
     public ArborExtension stopTimeout(Duration timeout) {
         return new ArborExtension(name, customizer, awaitTimeout, nonNegative(timeout, "stopTimeout"),
+                shutdownGrace, failOnTermination);
+    }
+
+    /**
+     * How long, in real time, the children asked to stop after a test may take to react before the
+     * extension advances the ManualClock past their shutdown timeouts. Default 500 ms. The wait ends as
+     * soon as the stop returns, so it costs time only when a child does not stop (the test then fails
+     * anyway); it restarts whenever an event shows the tree making progress. Too short a grace reports
+     * a child that was slow to be scheduled as one that ignored its stop.
+     *
+     * @param grace the real time children get to end, per round of stop requests
+     * @return a copy of this extension with that grace
+     * @throws NullPointerException     if grace is null
+     * @throws IllegalArgumentException if grace is negative
+     */
+    public ArborExtension shutdownGrace(Duration grace) {
+        return new ArborExtension(name, customizer, awaitTimeout, stopTimeout, nonNegative(grace, "shutdownGrace"),
                 failOnTermination);
     }
 
@@ -169,7 +191,7 @@ public final class ArborExtension implements ParameterResolver, AfterEachCallbac
      * @return a copy of this extension with that choice
      */
     public ArborExtension failOnTermination(boolean yes) {
-        return new ArborExtension(name, customizer, awaitTimeout, stopTimeout, yes);
+        return new ArborExtension(name, customizer, awaitTimeout, stopTimeout, shutdownGrace, yes);
     }
 
     /**
@@ -258,6 +280,10 @@ public final class ArborExtension implements ParameterResolver, AfterEachCallbac
 
     Duration stopTimeoutValue() {
         return stopTimeout;
+    }
+
+    Duration shutdownGraceValue() {
+        return shutdownGrace;
     }
 
     boolean failOnTerminationValue() {

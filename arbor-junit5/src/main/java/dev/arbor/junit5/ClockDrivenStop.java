@@ -7,6 +7,7 @@ import org.opentest4j.AssertionFailedError;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -16,38 +17,49 @@ import java.util.stream.Collectors;
 /**
  * Stops a supervisor whose waits are on a {@link ManualClock}: {@code stop()} waits for each
  * shutdown timeout on that clock, which moves only when told, so the stop runs on a thread of its
- * own while this one advances the clock whenever a timer is pending, until the stop returns or a
- * real-time limit passes.
+ * own while this one advances the clock, until the stop returns or a real-time limit passes.
  *
- * <p>Steps start at one second and double (up to a day), so a child that ignores its stop is
- * abandoned after a few steps whatever its shutdown timeout; moving the clock further than the
- * timeouts changes nothing a test can observe, since the test body has finished.
+ * <p><b>When</b> to advance: a child asked to stop needs real time to react (its thread must be
+ * scheduled to see the interrupt), and advancing at once would abandon children that were about to
+ * stop. So the clock moves only when a timer is pending and the tree has been quiet (no stop
+ * returned, no event recorded) for the grace period since the last advance that fired something.
+ * <b>How far</b>: exactly to the supervisor's next timer ({@link TrackingClock}), so that the
+ * deadline of the next child in a REVERSE stop, scheduled when the previous one fires, is not passed
+ * in the same advance. Timers the supervisor did not schedule (a child supervisor built on the
+ * ManualClock itself) are reached by steps that start at one second and double while an advance
+ * changes nothing.
  */
 final class ClockDrivenStop {
-    private static final Duration FIRST_STEP = Duration.ofSeconds(1);
-    private static final Duration LARGEST_STEP = Duration.ofDays(1);
+    private static final Duration FIRST_BLIND_STEP = Duration.ofSeconds(1);
+    private static final Duration LARGEST_BLIND_STEP = Duration.ofDays(1);
     private static final long POLL_MICROS = 500;
 
     private final Supervisor supervisor;
     private final ManualClock clock;
-    private Duration advanced = Duration.ZERO;
+    private final TrackingClock timers;
+    private final EventRecorder events;
+    private final long startNanos;
 
-    ClockDrivenStop(Supervisor supervisor, ManualClock clock) {
+    ClockDrivenStop(Supervisor supervisor, ManualClock clock, TrackingClock timers, EventRecorder events) {
         this.supervisor = supervisor;
         this.clock = clock;
+        this.timers = timers;
+        this.events = events;
+        this.startNanos = clock.nanoTime();
     }
 
-    /** How far this stop moved the clock. */
+    /** How far the clock moved since this stop began. */
     Duration advanced() {
-        return advanced;
+        return Duration.ofNanos(clock.nanoTime() - startNanos);
     }
 
     /**
      * Stops the supervisor, advancing the clock as needed, for at most {@code limit} of real time.
      *
+     * @param grace how long the tree must be quiet, in real time, before the clock is advanced
      * @throws AssertionFailedError if stop() has not returned within the limit, or threw
      */
-    StopReport stop(Duration limit) throws InterruptedException {
+    StopReport stop(Duration limit, Duration grace) throws InterruptedException {
         CompletableFuture<StopReport> report = new CompletableFuture<>();
         // A platform thread: children that spin on every carrier must not keep the stop from running.
         Thread stopper = Thread.ofPlatform().daemon().name("arbor-junit5 stop of " + supervisor.name())
@@ -58,19 +70,37 @@ final class ClockDrivenStop {
                         report.completeExceptionally(t);
                     }
                 });
-        long deadline = System.nanoTime() + limit.toNanos();
-        Duration step = FIRST_STEP;
+        long start = System.nanoTime();
+        long quietSince = start;
+        int eventsSeen = events.size();
+        Progress lastAdvance = null;
+        Duration blindStep = FIRST_BLIND_STEP;
         while (true) {
             try {
                 return report.get(POLL_MICROS, TimeUnit.MICROSECONDS);
             } catch (TimeoutException stillStopping) {
-                if (System.nanoTime() - deadline > 0) {
+                long now = System.nanoTime();
+                if (now - start > limit.toNanos()) {
                     throw stuck(stopper, limit);
                 }
-                if (clock.pendingTasks() > 0) {
-                    clock.advance(step);
-                    advanced = advanced.plus(step);
-                    step = step.compareTo(LARGEST_STEP) < 0 ? step.multipliedBy(2) : LARGEST_STEP;
+                int eventsNow = events.size();
+                if (eventsNow != eventsSeen) {
+                    eventsSeen = eventsNow;
+                    quietSince = now;
+                }
+                boolean idleAdvance = lastAdvance != null && lastAdvance.equals(progress());
+                if (clock.pendingTasks() > 0 && (idleAdvance || now - quietSince >= grace.toNanos())) {
+                    OptionalLong due = timers.nextDue();
+                    if (due.isPresent()) {
+                        clock.advance(Duration.ofNanos(Math.max(0, due.getAsLong() - clock.nanoTime())));
+                        blindStep = FIRST_BLIND_STEP;
+                    } else {
+                        clock.advance(blindStep);
+                        blindStep = idleAdvance && blindStep.compareTo(LARGEST_BLIND_STEP) < 0
+                                ? blindStep.multipliedBy(2) : blindStep;
+                    }
+                    lastAdvance = progress();
+                    quietSince = System.nanoTime();
                 }
             } catch (ExecutionException e) {
                 throw new AssertionFailedError("stop() of supervisor \"" + supervisor.name() + "\" threw "
@@ -79,11 +109,19 @@ final class ClockDrivenStop {
         }
     }
 
+    /** What an advance may change: an advance that changes none of it needs no grace after it. */
+    private Progress progress() {
+        return new Progress(timers.fired(), clock.pendingTasks(), events.size());
+    }
+
+    private record Progress(long fired, int pending, int events) {
+    }
+
     private AssertionFailedError stuck(Thread stopper, Duration limit) {
         String stack = Arrays.stream(stopper.getStackTrace()).map(frame -> "\n    at " + frame)
                 .collect(Collectors.joining());
         return new AssertionFailedError("stop() of supervisor \"" + supervisor.name() + "\" did not return within "
-                + limit + " of real time, although its ManualClock was advanced by " + advanced
-                + " past its timers; the thread \"" + stopper.getName() + "\" is left waiting in it:" + stack);
+                + limit + " of real time (the extension advanced its ManualClock by " + advanced()
+                + "); the thread \"" + stopper.getName() + "\" is left waiting in it:" + stack);
     }
 }

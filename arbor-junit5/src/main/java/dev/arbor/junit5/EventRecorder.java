@@ -197,6 +197,16 @@ public final class EventRecorder {
         return text.toString();
     }
 
+    /** How many events have been recorded. */
+    int size() {
+        lock.lock();
+        try {
+            return events.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** A one-line-per-event account for the extension's failure messages. */
     String describeAll() {
         lock.lock();

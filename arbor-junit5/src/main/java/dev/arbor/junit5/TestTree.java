@@ -16,6 +16,7 @@ import java.util.Optional;
  */
 final class TestTree {
     final ManualClock clock = new ManualClock();
+    private final TrackingClock timers = new TrackingClock(clock);
     final EventRecorder events;
     final Supervisor supervisor;
     private final ArborExtension settings;
@@ -26,7 +27,7 @@ final class TestTree {
         Supervisor.Builder builder = Supervisor.builder(settings.nameValue());
         settings.customizer().accept(builder);
         // After the customizer: the clock and the listener are what the extension is for.
-        this.supervisor = builder.clock(clock).onEvent(events::record).build();
+        this.supervisor = builder.clock(timers).onEvent(events::record).build();
     }
 
     /**
@@ -36,8 +37,8 @@ final class TestTree {
      * @throws AssertionFailedError naming every problem found
      */
     void finish(Optional<ExpectTermination> expected) throws InterruptedException {
-        ClockDrivenStop stop = new ClockDrivenStop(supervisor, clock);
-        StopReport report = stop.stop(settings.stopTimeoutValue());
+        ClockDrivenStop stop = new ClockDrivenStop(supervisor, clock, timers, events);
+        StopReport report = stop.stop(settings.stopTimeoutValue(), settings.shutdownGraceValue());
         Optional<Throwable> cause = supervisor.terminationCause();
         List<String> problems = new ArrayList<>();
         if (!report.clean()) {
@@ -53,7 +54,8 @@ final class TestTree {
     private String unstopped(StopReport report, ClockDrivenStop stop) {
         StringBuilder text = new StringBuilder("supervisor \"" + supervisor.name() + "\" did not stop cleanly: "
                 + report.unstopped().size() + " service run(s) ignored the stop request past the shutdown"
-                + " timeout (the extension advanced the ManualClock by " + stop.advanced() + "):");
+                + " timeout (the extension gave the children " + settings.shutdownGraceValue() + " of real time to react,"
+                + " then advanced the ManualClock by " + stop.advanced() + "):");
         for (UnstoppedService service : report.unstopped()) {
             text.append("\n  - service \"").append(service.name()).append("\" under ")
                     .append(String.join("/", service.path()))

@@ -25,20 +25,24 @@ class ArborExtensionArgumentsTest {
                 .hasMessage("stopTimeout must not be null");
         assertThatThrownBy(() -> arbor.stopTimeout(Duration.ofMillis(-5))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("stopTimeout must be >= 0, was PT-0.005S");
+        assertThatThrownBy(() -> arbor.shutdownGrace(Duration.ofSeconds(-2))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("shutdownGrace must be >= 0, was PT-2S");
     }
 
     @Test
     void eachSettingReturnsACopyAndLeavesTheOriginalAsItWas() {
         ArborExtension changed = arbor.named("tree").awaitTimeout(Duration.ofSeconds(1))
-                .stopTimeout(Duration.ofSeconds(2)).failOnTermination(false);
+                .stopTimeout(Duration.ofSeconds(2)).shutdownGrace(Duration.ofMillis(3)).failOnTermination(false);
 
         assertThat(arbor.nameValue()).isEqualTo("root");
         assertThat(arbor.awaitTimeoutValue()).isEqualTo(Duration.ofSeconds(10));
         assertThat(arbor.stopTimeoutValue()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(arbor.shutdownGraceValue()).isEqualTo(Duration.ofMillis(500));
         assertThat(arbor.failOnTerminationValue()).isTrue();
         assertThat(changed.nameValue()).isEqualTo("tree");
         assertThat(changed.awaitTimeoutValue()).isEqualTo(Duration.ofSeconds(1));
         assertThat(changed.stopTimeoutValue()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(changed.shutdownGraceValue()).isEqualTo(Duration.ofMillis(3));
         assertThat(changed.failOnTerminationValue()).isFalse();
     }
 }
