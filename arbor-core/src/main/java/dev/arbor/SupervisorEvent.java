@@ -20,6 +20,14 @@ import java.time.Duration;
  * <p><b>Runs</b>: every {@link ServiceStarted} is followed by exactly one end of that run:
  * {@link ServiceFailed}, {@link ServiceCompleted}, {@link ServiceStopped} or, for a run that
  * ignored its stop request, {@link ServiceStopTimeout}.
+ *
+ * <p><b>Compatibility</b>: new event types may be added in minor releases (never in patch releases),
+ * each listed in the release notes; none is removed or renamed outside a major release. An
+ * exhaustive {@code switch} without a {@code default} branch then stops compiling (or, compiled
+ * against an older version, throws {@code MatchException}), so a listener that logs or forwards
+ * events should end its {@code switch} with a {@code default} branch that handles any event. Record
+ * components may be appended in minor releases: prefer type patterns and accessors to record patterns
+ * that deconstruct every component. The full policy is in docs/COMPATIBILITY.md.
  */
 public sealed interface SupervisorEvent {
     /**

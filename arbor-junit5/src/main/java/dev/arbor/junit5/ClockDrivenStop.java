@@ -73,7 +73,7 @@ final class ClockDrivenStop {
         long start = System.nanoTime();
         long quietSince = start;
         int eventsSeen = events.size();
-        Progress lastAdvance = null;
+        Progress afterIdleAdvance = null;   // set when the last advance changed nothing
         Duration blindStep = FIRST_BLIND_STEP;
         while (true) {
             try {
@@ -88,8 +88,9 @@ final class ClockDrivenStop {
                     eventsSeen = eventsNow;
                     quietSince = now;
                 }
-                boolean idleAdvance = lastAdvance != null && lastAdvance.equals(progress());
+                boolean idleAdvance = afterIdleAdvance != null && afterIdleAdvance.equals(progress());
                 if (clock.pendingTasks() > 0 && (idleAdvance || now - quietSince >= grace.toNanos())) {
+                    Progress before = progress();
                     OptionalLong due = timers.nextDue();
                     if (due.isPresent()) {
                         clock.advance(Duration.ofNanos(Math.max(0, due.getAsLong() - clock.nanoTime())));
@@ -99,7 +100,8 @@ final class ClockDrivenStop {
                         blindStep = idleAdvance && blindStep.compareTo(LARGEST_BLIND_STEP) < 0
                                 ? blindStep.multipliedBy(2) : blindStep;
                     }
-                    lastAdvance = progress();
+                    Progress after = progress();
+                    afterIdleAdvance = after.equals(before) ? after : null;
                     quietSince = System.nanoTime();
                 }
             } catch (ExecutionException e) {
