@@ -28,9 +28,13 @@ import java.time.Duration;
  * <p><b>Bounded</b>: a listener slower than the events it is sent loses the excess, counted in an
  * {@link EventsDropped}, instead of letting the queue grow without limit.
  *
- * <p><b>Compatibility</b>: new event types may be added in minor versions (as {@link EventsDropped}
- * was); a {@code switch} over events should have a {@code default} branch, or be recompiled and
- * reviewed on upgrade.
+ * <p><b>Compatibility</b>: new event types may be added in minor releases (never in patch releases),
+ * each listed in the release notes (as {@link EventsDropped} was); none is removed or renamed outside a major release. An
+ * exhaustive {@code switch} without a {@code default} branch then stops compiling (or, compiled
+ * against an older version, throws {@code MatchException}), so a listener that logs or forwards
+ * events should end its {@code switch} with a {@code default} branch that handles any event. Record
+ * components may be appended in minor releases: prefer type patterns and accessors to record patterns
+ * that deconstruct every component. The full policy is in docs/COMPATIBILITY.md.
  */
 public sealed interface SupervisorEvent {
     /**
