@@ -64,6 +64,7 @@ public record DemoOptions(int messages, double malformedShare, int workers, int 
               --timeout DURATION         give up if the queue has not drained by then (default 60s)
               --progress MODE            auto, line, log or off (default auto: line on a terminal,
                                          else a line per second)
+            """ + ObserveFlag.USAGE + """
               -h, --help                 print this help
 
             Durations: 500ms, 2s, 1.5s, 1m, 0, or ISO-8601 such as PT0.5S.

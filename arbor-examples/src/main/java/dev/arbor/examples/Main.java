@@ -35,15 +35,18 @@ public final class Main {
             return 0;
         }
         DemoOptions options;
+        ObserveFlag observe;
         try {
-            options = DemoOptions.parse(args);
+            ObserveFlag.Split split = ObserveFlag.split(args);
+            observe = split.flag();
+            options = DemoOptions.parse(split.rest());
         } catch (UsageException e) {
             err.println("demo: " + e.getMessage());
             err.println("Run ./demo --help for the flags.");
             return 2;
         }
         try {
-            DemoSummary summary = new QueueDemo(options, out, terminalColumns()).run();
+            DemoSummary summary = new QueueDemo(options, out, terminalColumns(), observe).run();
             summary.print(out);
             return summary.exitCode();
         } catch (InterruptedException e) {
