@@ -43,6 +43,11 @@ final class Binding {
         this.registry = registry;
         this.tags = tags;
         this.view = view;
+        // Read on every scrape even when no tree is there yet, so that roots supplied later are found;
+        // held strongly, so the registry keeps this binding alive.
+        Gauge.builder(SUPERVISORS, this, b -> b.view.fresh().size())
+                .description("Supervisors measured: every root and every supervisor below them")
+                .baseUnit("supervisors").tags(tags).strongReference(true).register(registry);
     }
 
     MeterRegistry registry() {

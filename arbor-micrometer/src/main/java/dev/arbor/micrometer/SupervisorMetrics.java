@@ -39,6 +39,11 @@ import java.util.function.Supplier;
  *       {@value #BACKOFF_REMAINING} (0 when not backing off).</li>
  * </ul>
  *
+ * <p>Besides, one gauge {@value #SUPERVISORS} per binder, with only the {@link Builder#tags(Iterable)}:
+ * how many supervisors are measured. It is read on every scrape, also while there is no tree yet, so
+ * that roots supplied later ({@link #builderForRoots}) are found. Bind one binder per registry (use
+ * {@link #builderForRoots} for several trees): two binders with the same tags share that gauge.
+ *
  * <p><b>One snapshot per scrape</b>. Every meter reads the same cached snapshot of the whole tree;
  * a meter read finds it older than {@link Builder#snapshotMaxAge(Duration)} (one second by default)
  * takes a new one. A registry that reads all meters within that time (a Prometheus scrape, a step
@@ -56,6 +61,8 @@ import java.util.function.Supplier;
  * this binder) reachable; nothing else needs to hold on to it.
  */
 public final class SupervisorMetrics implements MeterBinder {
+    /** Gauge, one per binder and registry (not per supervisor): how many supervisors are measured. */
+    public static final String SUPERVISORS = "arbor.supervisors";
     /** Function counter: service runs started (first starts and restarts). */
     public static final String STARTS = "arbor.supervisor.starts";
     /** Function counter: failed runs, by cause ({@value #TAG_EXCEPTION}). */

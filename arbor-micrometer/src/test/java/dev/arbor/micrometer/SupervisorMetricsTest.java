@@ -88,8 +88,9 @@ class SupervisorMetricsTest {
         assertThat(starts.getType()).isEqualTo(Meter.Type.COUNTER);
         assertThat(starts.getDescription()).isNotBlank();
         assertThat(starts.getBaseUnit()).isEqualTo("starts");
-        // 6 counters, 4 + 5 + 3 state gauges, decayed failures, threshold, backoff remaining; per supervisor
-        assertThat(registry.getMeters()).hasSize(2 * 21);
+        // per supervisor 6 counters, 4 + 5 + 3 state gauges, decayed failures, threshold, backoff remaining;
+        // and arbor.supervisors
+        assertThat(registry.getMeters()).hasSize(2 * 21 + 1);
     }
 
     @Test
@@ -180,7 +181,7 @@ class SupervisorMetricsTest {
         SupervisorMetrics metrics = SupervisorMetrics.of(root);
         metrics.bindTo(registry);
         metrics.bindTo(registry);
-        assertThat(registry.getMeters()).hasSize(2 * 21);
+        assertThat(registry.getMeters()).hasSize(2 * 21 + 1);
         assertThat(metrics.snapshotsTaken()).isEqualTo(1);
     }
 
