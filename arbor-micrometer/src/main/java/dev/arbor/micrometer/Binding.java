@@ -66,7 +66,7 @@ final class Binding {
         lock.lock();
         try {
             Map<String, PathSummary> latest = view.current();
-            latest.forEach((path, summary) -> paths.computeIfAbsent(path, PathMeters::new)
+            latest.forEach((path, summary) -> paths.computeIfAbsent(path, p -> new PathMeters(p, summary))
                     .registerCauses(summary.totals.failuresByCause().keySet()));
             for (Iterator<Map.Entry<String, PathMeters>> it = paths.entrySet().iterator(); it.hasNext(); ) {
                 Map.Entry<String, PathMeters> entry = it.next();
@@ -91,10 +91,11 @@ final class Binding {
         private final Set<String> causes = new HashSet<>();
         private volatile PathSummary last;
 
-        PathMeters(String path) {
+        /** {@code first}: from the snapshot that found the path (a newer one may already lack it). */
+        PathMeters(String path, PathSummary first) {
             this.path = path;
             this.base = tags.and(TAG_SUPERVISOR, path);
-            this.last = view.current().get(path);
+            this.last = first;
             registerFixed();
         }
 
