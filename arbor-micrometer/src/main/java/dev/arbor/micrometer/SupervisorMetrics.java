@@ -51,10 +51,14 @@ import java.util.function.Supplier;
  * the tree has; a value is at most that old.
  *
  * <p><b>Trees that change shape</b>. Meters are registered at {@link #bindTo} for the supervisors
- * present then. Each new snapshot is compared with what is registered: a supervisor added since
- * (or a failure cause seen for the first time) gets its meters, visible from the registry's next
- * read on; the meters of a supervisor no longer in the tree are removed from the registry. Removed
- * and added again under the same path, its counters start from the new supervisor's totals.
+ * present then. Each new snapshot (taken by a read of any of this binder's meters, or by
+ * {@link #refresh()}) is compared with what is registered: a supervisor added since (or a failure
+ * cause seen for the first time) gets its meters, visible from the registry's next read on; the
+ * meters of a supervisor no longer in the tree are removed from the registry. Removed and added
+ * again under the same path, its counters start from the new supervisor's totals. A registry that
+ * reads every meter (a Prometheus scrape, a step registry's publish) so finds new supervisors by
+ * itself; one that reads a meter only on request (Spring Boot's metrics endpoint) finds them once
+ * any of the binder's meters is read, or after {@link #refresh()}.
  *
  * <p><b>Threads</b>. Thread-safe: meters may be read from any thread, by several registries at once.
  * Meters are registered and removed outside the snapshot lock. The registry keeps the meters (and
@@ -159,8 +163,18 @@ public final class SupervisorMetrics implements MeterBinder {
     }
 
     /**
-     * How many snapshots this binder has taken: one at each {@link #bindTo}, then at most one
-     * per {@link Builder#snapshotMaxAge(Duration)} while its meters are read.
+     * Takes a new snapshot now and brings the meters in every bound registry in step with it: for
+     * callers that know the tree changed shape (or, with {@link #builderForRoots}, that roots became
+     * known) and want the meters registered before the next read of one of them. Does nothing before
+     * the first {@link #bindTo}.
+     */
+    public void refresh() {
+        view.refresh();
+    }
+
+    /**
+     * How many snapshots this binder has taken: one at each {@link #bindTo} and {@link #refresh()},
+     * and at most one per {@link Builder#snapshotMaxAge(Duration)} while its meters are read.
      *
      * @return the count so far
      */

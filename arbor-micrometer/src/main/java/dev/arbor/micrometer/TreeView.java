@@ -72,10 +72,22 @@ final class TreeView {
         if (isFresh(clock.monotonicTime())) {
             return current;
         }
+        return retakeAndReconcile(false);
+    }
+
+    /** Takes a new snapshot whatever its age, and brings every registry's meters in step with it. */
+    void refresh() {
+        retakeAndReconcile(true);
+    }
+
+    private Map<String, PathSummary> retakeAndReconcile(boolean always) {
         lock.lock();
         try {
+            if (clock == null) {
+                return current;                   // never bound: nothing to bring in step
+            }
             long now = clock.monotonicTime();
-            if (!isFresh(now)) {                  // not already retaken by a reader that held the lock
+            if (always || !isFresh(now)) {        // not already retaken by a reader that held the lock
                 retake(now);
             }
         } finally {

@@ -80,6 +80,19 @@ class TreeShapeTest {
     }
 
     @Test
+    void refreshRegistersANewSupervisorsMetersAtOnce() {
+        Supervisor root = started("root");
+        SupervisorMetrics metrics = SupervisorMetrics.of(root);
+        metrics.refresh();                                                  // not bound yet: nothing to do
+        assertThat(metrics.snapshotsTaken()).isZero();
+        metrics.bindTo(registry);
+        root.add("late", sub("late"));
+        metrics.refresh();                                                  // no read, no clock advance needed
+        assertThat(supervisorTags()).containsExactly("root", "root/late");
+        assertThat(metrics.snapshotsTaken()).isEqualTo(2);
+    }
+
+    @Test
     void aRemovedSupervisorsMetersLeaveTheRegistryAndKeepTheirLastValue() throws InterruptedException {
         Supervisor root = started("root");
         ServiceRef ref = root.add("gone", sub("gone"));

@@ -6,7 +6,9 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.event.ContextRefreshedEvent;
 
 /**
  * Micrometer meters for every root supervisor bean's tree ({@link SupervisorMetrics}), when
@@ -35,5 +37,17 @@ public class ArborMetricsAutoConfiguration {
     @ConditionalOnMissingBean
     SupervisorMetrics arborSupervisorMetrics(SupervisorBeans beans) {
         return SupervisorMetrics.builderForRoots(() -> beans.roots().values()).build();
+    }
+
+    /**
+     * Registers the meters of the trees as soon as the lifecycle has started them (the context is
+     * refreshed after every lifecycle has started), rather than at the first read of a meter.
+     *
+     * @param metrics the binder
+     * @return the listener
+     */
+    @Bean
+    ApplicationListener<ContextRefreshedEvent> arborMetricsRefresher(SupervisorMetrics metrics) {
+        return event -> metrics.refresh();
     }
 }
