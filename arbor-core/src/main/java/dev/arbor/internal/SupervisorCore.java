@@ -1289,6 +1289,7 @@ public final class SupervisorCore {
             sectionTime = config.clock().instant();   // one reading per section, not per event
         }
         unpublished.add(event, key, sectionTime, path, action);
+        JfrEvents.record(event, path, action);
     }
 
     /** Releases the lock; every lock release goes through here (or {@link #publishEvents} first). */
