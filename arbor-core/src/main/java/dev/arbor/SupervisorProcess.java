@@ -227,7 +227,7 @@ public final class SupervisorProcess {
         }
         if (report.isEmpty()) {
             say(inHook, Level.WARNING, root.name() + ": still stopping after the grace period of " + gracePeriod
-                    + "; still running among the root's children: " + describeRunning(root.children())
+                    + "; still running: " + describeRunning(root.health())
                     + "; exit status " + status);
         } else if (!report.get().clean()) {
             say(inHook, Level.WARNING, root.name() + ": stopped" + within(request, took) + ", but left running: "
@@ -393,13 +393,14 @@ public final class SupervisorProcess {
     }
 
     /** The children that have not ended: during a stop, an ended child is WAITING. */
-    private static String describeRunning(List<ChildInfo> children) {
+    /** Every child of the tree that has not stopped, with its supervisor's path: "app/workers/w1 (STOPPING)". */
+    private static String describeRunning(SupervisorHealth health) {
         List<String> names = new ArrayList<>();
-        for (ChildInfo c : children) {
-            if (c.state() != ChildState.WAITING) {
-                names.add(c.name() + " (" + c.state() + ")");
+        health.forEachChild((path, c) -> {
+            if (c.state() != ChildState.WAITING && c.supervisor().isEmpty()) {
+                names.add(String.join("/", path) + "/" + c.name() + " (" + c.state() + ")");
             }
-        }
+        });
         return names.toString();
     }
 
