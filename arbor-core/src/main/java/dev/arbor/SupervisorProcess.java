@@ -393,15 +393,21 @@ public final class SupervisorProcess {
     }
 
     /** The children that have not ended: during a stop, an ended child is WAITING. */
-    /** Every child of the tree that has not stopped, with its supervisor's path: "app/workers/w1 (STOPPING)". */
+    /** Every leaf of the tree that has not stopped, depth first in add order: "app/inner/c (RUNNING)". */
     private static String describeRunning(SupervisorHealth health) {
         List<String> names = new ArrayList<>();
-        health.forEachChild((path, c) -> {
-            if (c.state() != ChildState.WAITING && c.supervisor().isEmpty()) {
-                names.add(String.join("/", path) + "/" + c.name() + " (" + c.state() + ")");
-            }
-        });
+        collectRunning(health.name(), health, names);
         return names.toString();
+    }
+
+    private static void collectRunning(String path, SupervisorHealth health, List<String> into) {
+        for (ChildHealth c : health.children()) {
+            if (c.supervisor().isPresent()) {
+                collectRunning(path + "/" + c.name(), c.supervisor().get(), into);
+            } else if (c.state() != ChildState.WAITING) {
+                into.add(path + "/" + c.name() + " (" + c.state() + ")");
+            }
+        }
     }
 
     /** How long our stop took, when we requested it; otherwise the tree had ended before we looked. */
