@@ -42,13 +42,41 @@ final class HeadlessChromium implements AutoCloseable {
     private final URI base;
     private String session;
 
-    /** Why the browser test cannot run here, or empty if it can. */
-    static Optional<String> unavailable() {
+    /**
+     * Why the browser test cannot run here, or empty if it can. When the browser is missing it
+     * first runs {@code scripts/install-chromium.sh}, so that {@code ./mvnj verify} on a fresh
+     * machine runs the test rather than skipping it (the script installs only as root with apt-get,
+     * and says why not otherwise).
+     */
+    static synchronized Optional<String> unavailable() {
+        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+            tryToInstall();
+        }
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
             return Optional.of("headless Chromium not found (" + CHROMIUM + ", " + CHROMEDRIVER + "); install it with "
                     + "scripts/install-chromium.sh (as root: apt-get install chromium chromium-driver)");
         }
         return Optional.empty();
+    }
+
+    private static boolean installTried;
+
+    private static void tryToInstall() {
+        Path script = Path.of("..", "scripts", "install-chromium.sh").toAbsolutePath().normalize();
+        if (installTried || !Files.isRegularFile(script) || System.getenv("ARBOR_CHROMIUM") != null) {
+            return;
+        }
+        installTried = true;
+        try {
+            Process install = new ProcessBuilder("bash", script.toString()).inheritIO().start();
+            if (!install.waitFor(15, java.util.concurrent.TimeUnit.MINUTES)) {
+                install.destroyForcibly();
+            }
+        } catch (IOException e) {
+            System.err.println("could not run " + script + ": " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     HeadlessChromium(Path logDir) throws IOException, InterruptedException {
