@@ -120,6 +120,19 @@ public final class Supervisor implements Service, AutoCloseable {
     }
 
     /**
+     * Whether this supervisor was added to another one as a child (for good: a supervisor has at
+     * most one parent, ever). A child is run by its parent and never started on its own, so code
+     * that manages a set of supervisors (a framework's lifecycle, a health endpoint) starts and
+     * reports only those that are not children.
+     *
+     * @return true once another supervisor's {@code add} accepted this one, or it was served by a
+     *         run of another supervisor
+     */
+    public boolean isChild() {
+        return core.hasParent();
+    }
+
+    /**
      * Adds a {@link Restart#PERMANENT} child with the default shutdown timeout; see {@link #add(ChildSpec)}.
      *
      * @param name    unique among the current children; not blank

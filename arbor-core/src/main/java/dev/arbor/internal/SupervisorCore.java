@@ -268,6 +268,10 @@ public final class SupervisorCore {
         return config.name();
     }
 
+    public boolean hasParent() {
+        return parent != null;
+    }
+
     public SupervisorState state() {
         lock.lock();
         try {

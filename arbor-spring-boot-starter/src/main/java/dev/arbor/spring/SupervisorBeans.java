@@ -14,9 +14,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The application's {@link Supervisor} singleton beans, by bean name, in the context's order
- * ({@code @Order}, then declaration order), and which of them are known to be another supervisor's
- * child. Core has no public way to ask a supervisor whether it has a parent, so a bean counts as a
- * child once {@link ArborLifecycle} has seen it refuse {@code start()} (or be begun by its parent).
+ * ({@code @Order}, then declaration order), and which of them are another supervisor's child
+ * ({@link Supervisor#isChild()}, known once every singleton is instantiated, since parents add their
+ * children while they are built). A bean also counts as a child once {@link ArborLifecycle} has seen
+ * it refuse {@code start()} or be begun by its parent, for a child added to its parent later.
  *
  * <p>Thread-safe: the bean map is set once, after every singleton is instantiated; the set of
  * children only grows.
@@ -45,7 +46,9 @@ final class SupervisorBeans implements SmartInitializingSingleton {
         byName.forEach((name, s) -> names.put(s, name));
         Map<String, Supervisor> inOrder = new LinkedHashMap<>();
         ordered.orderedStream().filter(names::containsKey).forEach(s -> inOrder.put(names.get(s), s));
+        inOrder.values().stream().filter(Supervisor::isChild).forEach(children::add);
         all = Collections.unmodifiableMap(inOrder);
+        classified = true;      // every parent has added its children by now
     }
 
     /** Every supervisor singleton bean, in order; empty until the singletons are instantiated. */
