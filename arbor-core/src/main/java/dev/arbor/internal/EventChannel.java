@@ -243,7 +243,13 @@ public final class EventChannel {
     private boolean keep(Node n, long room) {
         SpanKey key = n.key;
         if (key == null) {
-            return true;                              // a termination: never dropped
+            return true;
+        }
+        if (n.event instanceof SupervisorEvent.SupervisorTerminated) {
+            // Never dropped. It also closes a backoff that a shutdown cut short without a
+            // BackoffEnded, so a dropped BackoffStarted leaves no mark behind.
+            unmark(key);
+            return true;
         }
         if (isStart(n.event)) {
             boolean drop = room <= 0;
@@ -253,12 +259,22 @@ public final class EventChannel {
             }
             return !drop;
         }
-        if (key.startDropped()) {                     // the end of a span whose start was dropped
-            key.startDropped(false);
-            marked.decrementAndGet();
+        return !unmark(key);                          // an end goes with its start, kept or dropped
+    }
+
+    /** Clears a key's mark; true if it had one (its span's start was dropped). */
+    private boolean unmark(SpanKey key) {
+        if (!key.startDropped()) {
             return false;
         }
-        return true;                                  // the end of a span whose start was kept
+        key.startDropped(false);
+        marked.decrementAndGet();
+        return true;
+    }
+
+    /** How many spans have a dropped start and no end yet (for tests). */
+    int openDrops() {
+        return marked.get();
     }
 
     private static boolean isStart(SupervisorEvent event) {

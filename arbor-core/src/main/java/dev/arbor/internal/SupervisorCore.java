@@ -1183,7 +1183,7 @@ public final class SupervisorCore {
             return temporary;
         });
         lastReport = new StopReport(unstopped(List.of(name())));
-        emit(new SupervisorTerminated(name(), terminationCause), null);
+        emit(new SupervisorTerminated(name(), terminationCause), backoffKey);   // never dropped; closes a cut-short backoff
         phaseChanged.signalAll();
         Host ended = host;
         host = null;
