@@ -1,8 +1,8 @@
 package dev.arbor.examples;
 
-import dev.arbor.examples.queue.DeadLetter;
-import dev.arbor.examples.queue.InMemoryQueue;
-import dev.arbor.examples.queue.Message;
+import dev.arbor.examples.broker.DeadLetter;
+import dev.arbor.examples.broker.InMemoryQueue;
+import dev.arbor.examples.broker.Message;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.arbor.examples;
 
-import dev.arbor.examples.queue.DeadLetter;
-import dev.arbor.examples.queue.JsonLinesDeadLetterFile;
+import dev.arbor.examples.broker.DeadLetter;
+import dev.arbor.examples.broker.JsonLinesDeadLetterFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

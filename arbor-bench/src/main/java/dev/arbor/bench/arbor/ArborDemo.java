@@ -16,7 +16,7 @@ import dev.arbor.examples.OrderParser;
 import dev.arbor.examples.OrderWorker;
 import dev.arbor.examples.ProcessedLedger;
 import dev.arbor.examples.Producer;
-import dev.arbor.examples.queue.InMemoryQueue;
+import dev.arbor.examples.broker.InMemoryQueue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.arbor.examples.queue;
+package dev.arbor.examples.broker;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
