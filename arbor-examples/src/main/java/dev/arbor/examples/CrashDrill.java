@@ -78,6 +78,8 @@ final class CrashDrill {
     private Process start(DemoOptions childOptions, Main.StopHandle stop) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // The parent's JVM options (./demo's, surefire's), such as --sun-misc-unsafe-memory-access.
+        command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(Main.class.getName());
@@ -87,7 +89,8 @@ final class CrashDrill {
         Process process = builder.start();
         relay(process.getInputStream(), out, "out");
         relay(process.getErrorStream(), err, "err");
-        stop.onStop(process::destroy);
+        // SIGTERM through the handle: Process.destroy() would close the pipes, losing the child's summary.
+        stop.onStop(() -> process.toHandle().destroy());
         return process;
     }
 

@@ -72,14 +72,6 @@ public final class ArtemisBroker implements Broker {
 
     private static final AtomicLong INSTANCES = new AtomicLong();
 
-    static {
-        // Artemis's buffers are Netty's, and Netty's use of sun.misc.Unsafe makes JDK 24+ print a
-        // deprecation warning on the demo's terminal. Netty works without it (a little slower).
-        if (System.getProperty("io.netty.noUnsafe") == null) {
-            System.setProperty("io.netty.noUnsafe", "true");
-        }
-    }
-
     private final EmbeddedActiveMQ embedded;
     private final ActiveMQConnectionFactory factory;
     private final int maxDeliveries;
