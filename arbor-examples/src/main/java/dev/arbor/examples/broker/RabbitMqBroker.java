@@ -40,7 +40,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class RabbitMqBroker implements Broker {
     /** Where {@code ./demo --broker rabbitmq} runs its server. */
-    public static final URI DEFAULT_URI = URI.create("amqp://guest:guest@localhost:5672/");
+    public static final URI DEFAULT_URI = URI.create("amqp://guest:guest@localhost:5672");
     /** The work queue. */
     public static final String QUEUE = "arbor-demo.orders";
     /** The dead-letter queue. */
