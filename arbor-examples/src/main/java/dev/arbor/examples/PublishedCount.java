@@ -15,9 +15,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * How far the producer got: the number of messages it published, kept in a small file (or in
  * memory) so that a producer in a restarted process carries on there instead of at the start.
- * Written after each publish, so after a crash it may be one short; the message published again
- * then is the broker's duplicate (dropped by Artemis's duplicate detection) or, on a broker
- * without one, a redelivery the ledger recognises. Thread-safe.
+ * Written after each publish (which returns once the broker has the message durably), so after a
+ * crash it may be one short: that message is then published twice, and the consumers recognise
+ * the copy by its id (the ledger, the dead-letter file). Thread-safe.
  */
 public final class PublishedCount implements Closeable {
     private static final int WIDTH = 20;   // a long in decimal, padded: every write overwrites the whole value

@@ -8,7 +8,6 @@ import jakarta.jms.JMSRuntimeException;
 import jakarta.jms.Queue;
 import jakarta.jms.QueueBrowser;
 import jakarta.jms.TextMessage;
-import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
@@ -50,8 +49,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       consumer's commit (its acknowledgement) is not waited for: a kill can lose the last
  *       acknowledgements, and the broker then delivers those messages again, which the consumers'
  *       idempotence by id absorbs. That keeps a disk sync off every message's path.</li>
- *   <li>Each message carries its id as Artemis's duplicate-detection id, so that a producer that
- *       publishes a message again after a crash does not enqueue it twice.</li>
+ *   <li>No duplicate detection: Artemis stores a message with a duplicate-detection id in an
+ *       internal transaction, which the unsynced transactional journal would let a kill lose after
+ *       the send returned. A producer that publishes its last message again after a crash enqueues
+ *       it twice, and the consumers' idempotence by id absorbs the copy.</li>
  *   <li>Consumers have no prefetch ({@code consumerWindowSize=0}), and each session is
  *       transacted: an acknowledgement is a commit, and a session that hands its message back rolls
  *       back, which the broker counts as a delivery (a session closed without a rollback would hand
@@ -292,7 +293,6 @@ public final class ArtemisBroker implements Broker {
             try {
                 TextMessage message = context.createTextMessage(body);
                 message.setLongProperty(ID_PROPERTY, id);
-                message.setStringProperty(Message.HDR_DUPLICATE_DETECTION_ID.toString(), "order-" + id);
                 producer.send(queue, message);
             } catch (JMSException | JMSRuntimeException e) {
                 throw new BrokerException("the broker did not take message " + id, e);
@@ -333,7 +333,7 @@ public final class ArtemisBroker implements Broker {
                 long id = m.getLongProperty(ID_PROPERTY);
                 String body = m.getBody(String.class);
                 int deliveries = m.getIntProperty("JMSXDeliveryCount");
-                return Optional.of(new Received<>(new dev.arbor.examples.broker.Message(id, body, deliveries), m));
+                return Optional.of(new Received<>(new Message(id, body, deliveries), m));
             } catch (JMSException e) {
                 throw new BrokerException("unreadable message", e);
             }
