@@ -1,35 +1,14 @@
 package dev.arbor;
 
-import dev.arbor.SupervisorEvent.BackoffEnded;
-import dev.arbor.SupervisorEvent.BackoffStarted;
-import dev.arbor.SupervisorEvent.ServiceCompleted;
-import dev.arbor.SupervisorEvent.ServiceFailed;
-import dev.arbor.SupervisorEvent.ServiceStarted;
-import dev.arbor.SupervisorEvent.ServiceStopTimeout;
-import dev.arbor.SupervisorEvent.ServiceStopped;
-import dev.arbor.SupervisorEvent.SupervisorTerminated;
-import dev.arbor.internal.EventChannel;
-import dev.arbor.internal.FailureCounter;
-import dev.arbor.internal.LoggingListener;
-import dev.arbor.internal.Outcome;
+import dev.arbor.internal.Config;
+import dev.arbor.internal.SupervisorCore;
 import dev.arbor.internal.SystemClock;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -80,7 +59,9 @@ import java.util.function.Consumer;
  * </ul>
  *
  * <p><b>Threads</b>. All methods are thread-safe. Each supervisor guards its state with one lock
- * that is never held while blocking or while calling user code. The supervisor itself owns no
+ * that is never held while blocking. Services, listeners and onStop actions never run under it; the
+ * thread factory, the jitter and the clock do (so they must be quick and must not call back into
+ * the supervisor). The supervisor itself owns no
  * thread: it reacts to runs ending, to its clock's timers and to calls; so when every carrier
  * thread is busy with children spinning on the CPU, timers (on the system clock's platform
  * thread) still abandon children that ignore their stop request. Waits of the supervisor itself
@@ -88,7 +69,15 @@ import java.util.function.Consumer;
  * own waits ({@link #removeAndWait}, {@link #awaitTermination}) use real time.
  */
 public final class Supervisor implements Service, AutoCloseable {
-    final Config config;
+    static {
+        SupervisorCore.registerFace(s -> s.core);
+    }
+
+    private final SupervisorCore core;
+
+    private Supervisor(Config config) {
+        this.core = new SupervisorCore(config);
+    }
 
     /**
      * A builder with every default.
@@ -118,66 +107,8 @@ public final class Supervisor implements Service, AutoCloseable {
      * @return the name given to the builder
      */
     public String name() {
-        return config.name();
+        return core.name();
     }
-
-
-    private static final System.Logger LOG = System.getLogger("dev.arbor");
-    private static final VarHandle ENDED;
-    /** From this many leaf runs on, a platform thread hands the interrupts to a virtual thread. */
-    private static final int FAN_OUT_THRESHOLD = 64;
-
-    static {
-        try {
-            ENDED = MethodHandles.lookup().findVarHandle(Supervisor.class, "endedRuns", Run.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-    /** Guards every supervisor's parent link, so two concurrent adds cannot build a cycle. */
-    private static final ReentrantLock BINDING = new ReentrantLock();
-
-    private enum Phase { NEW, RUNNING, STOPPING, TERMINATED }
-
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition phaseChanged = lock.newCondition();
-    private final Condition runEnded = lock.newCondition();    // signalled only while runWaiters > 0
-    private final ChildTable children = new ChildTable();
-    private final Set<Run> abandoned = new LinkedHashSet<>();  // timed-out runs still alive
-    private final EventChannel.Batch unpublished = new EventChannel.Batch();   // lock: this section's events
-    private final List<Child> retiredSubs = new ArrayList<>(); // former child supervisors with runs still alive below
-    private final FailureCounter failures;
-    private final EventChannel ownChannel;                     // null: inherit or log
-    @SuppressWarnings("unused")                                // via ENDED: a stack linked through Run.nextEnded
-    private volatile Run endedRuns;
-    private final AtomicBoolean combining = new AtomicBoolean();
-    private final Thread.Builder virtualThreads;               // lock: reused, names each run's thread
-
-    private volatile Supervisor parent;      // set once, under BINDING and this lock
-    private volatile EventChannel channel;   // the channel of the current run
-    private Phase phase = Phase.NEW;
-    private boolean startedAsRoot;
-    private boolean stoppedForGood;          // stop() was called on it directly
-    private Host host;                       // who runs it now; null between runs
-    private Run pendingRun;                  // a parent's next run of it, waiting for the current run to finish
-    private long nextSeq;
-    private int runWaiters;                  // callers in removeAndWait: stopping 100k children must not wake anyone 100k times
-    private boolean inBackoff;
-    private long backoffGeneration;
-    private Cancellable backoffTimer;
-    private Wave wave;                       // a strategy restart in progress
-    private StopBatch shutdown;              // the supervisor's own stop in progress
-    private Throwable terminationCause;
-    private StopReport lastReport;
-
-    private Supervisor(Config config) {
-        this.config = config;
-        this.failures = new FailureCounter(config.failureDecay());
-        this.ownChannel = config.listener() == null ? null : new EventChannel(config.listener());
-        this.virtualThreads = Thread.ofVirtual();
-    }
-
-    // ---------------------------------------------------------------- public API
 
     /**
      * Where it is in its life; see {@link SupervisorState}.
@@ -185,17 +116,7 @@ public final class Supervisor implements Service, AutoCloseable {
      * @return the current state
      */
     public SupervisorState state() {
-        lock.lock();
-        try {
-            return switch (phase) {
-                case NEW -> SupervisorState.NEW;
-                case RUNNING -> inBackoff ? SupervisorState.BACKOFF : SupervisorState.RUNNING;
-                case STOPPING -> SupervisorState.STOPPING;
-                case TERMINATED -> SupervisorState.TERMINATED;
-            };
-        } finally {
-            unlock();
-        }
+        return core.state();
     }
 
     /**
@@ -228,52 +149,7 @@ public final class Supervisor implements Service, AutoCloseable {
      */
     public ServiceRef add(ChildSpec spec) {
         Objects.requireNonNull(spec, "spec must not be null");
-        Supervisor sub = spec.service() instanceof Supervisor s ? s : null;
-        if (sub != null) {
-            bindAsParentOf(sub, spec.name());
-        }
-        Outbox out = new Outbox();
-        Child child = null;
-        RuntimeException refused;
-        lock.lock();
-        try {
-            refused = refusal(spec);
-            if (refused == null) {
-                child = new Child(this, spec, nextSeq);
-                Child existing = children.putIfAbsent(child);   // one lookup, not two
-                if (existing != null) {
-                    refused = duplicateName(spec);
-                } else {
-                    nextSeq++;
-                    if (phase == Phase.RUNNING) {
-                        startRun(child, out);
-                    }
-                }
-            }
-        } finally {
-            unlock();
-        }
-        if (refused != null) {
-            if (sub != null) {
-                unbind(sub);     // outside this lock: BINDING is always taken before a supervisor's lock
-            }
-            throw refused;
-        }
-        out.run();
-        return child;
-    }
-
-    private RuntimeException refusal(ChildSpec spec) {
-        if (phase == Phase.STOPPING || phase == Phase.TERMINATED) {
-            return new IllegalStateException("cannot add \"" + spec.name() + "\": supervisor \"" + name()
-                    + "\" is " + phase.name().toLowerCase(java.util.Locale.ROOT));
-        }
-        return null;
-    }
-
-    private IllegalArgumentException duplicateName(ChildSpec spec) {
-        return new IllegalArgumentException("supervisor \"" + name() + "\" already has a child named \""
-                + spec.name() + "\"");
+        return core.add(spec);
     }
 
     /**
@@ -289,15 +165,8 @@ public final class Supervisor implements Service, AutoCloseable {
      * @throws IllegalArgumentException if ref belongs to another supervisor
      */
     public boolean remove(ServiceRef ref) {
-        Child child = ownChild(ref);
-        Outbox out = new Outbox();
-        lock.lock();
-        try {
-            return requestRemoval(child, out);
-        } finally {
-            unlock();
-            out.run();
-        }
+        Objects.requireNonNull(ref, "ref must not be null");
+        return core.remove(ref);
     }
 
     /**
@@ -314,38 +183,8 @@ public final class Supervisor implements Service, AutoCloseable {
      * @throws InterruptedException     if interrupted while waiting
      */
     public boolean removeAndWait(ServiceRef ref, Duration timeout) throws InterruptedException {
-        Child child = ownChild(ref);
-        long nanos = nonNegativeNanos(timeout, "timeout");
-        Outbox out = new Outbox();
-        Run run;
-        lock.lock();
-        try {
-            run = child.run;
-            if (!requestRemoval(child, out) && run == null) {
-                return false;
-            }
-        } finally {
-            unlock();
-        }
-        out.run();
-        if (run == null) {
-            return true;
-        }
-        lock.lock();
-        runWaiters++;
-        try {
-            while (!run.ended) {
-                if (nanos <= 0) {
-                    return false;
-                }
-                publishEvents();
-                nanos = runEnded.awaitNanos(nanos);
-            }
-            return true;
-        } finally {
-            runWaiters--;
-            unlock();
-        }
+        Objects.requireNonNull(ref, "ref must not be null");
+        return core.removeAndWait(ref, nonNegativeNanos(timeout, "timeout"));
     }
 
     /**
@@ -354,16 +193,19 @@ public final class Supervisor implements Service, AutoCloseable {
      * @return an immutable snapshot; later changes do not show in it
      */
     public List<ChildInfo> children() {
-        lock.lock();
-        try {
-            List<ChildInfo> infos = new ArrayList<>(children.size());
-            for (Child c : children) {
-                infos.add(new ChildInfo(c, c.name(), c.state(), c.restarts, Optional.ofNullable(c.lastFailure)));
-            }
-            return infos;
-        } finally {
-            unlock();
-        }
+        return core.children();
+    }
+
+    /**
+     * A snapshot of this supervisor and every child supervisor below it: states, restarts, failure
+     * counts, backoff, totals and an overall {@link HealthStatus}. Costs one pass over the tree
+     * under each supervisor's lock in turn (parent first), so polling it every second is cheap even
+     * for large trees; it never waits for a child.
+     *
+     * @return an immutable snapshot
+     */
+    public SupervisorHealth health() {
+        return core.health();
     }
 
     /**
@@ -374,23 +216,7 @@ public final class Supervisor implements Service, AutoCloseable {
      *                               supervisor's child
      */
     public void start() {
-        Outbox out = new Outbox();
-        lock.lock();
-        try {
-            if (parent != null) {
-                throw new IllegalStateException("supervisor \"" + name() + "\" is a child of \"" + parent.name()
-                        + "\"; only a root supervisor is started");
-            }
-            if (startedAsRoot || phase != Phase.NEW || host != null) {
-                throw new IllegalStateException("supervisor \"" + name() + "\" was already "
-                        + (phase == Phase.TERMINATED ? "stopped" : "started") + "; a supervisor runs once");
-            }
-            startedAsRoot = true;
-            begin(ROOT, null, out);
-        } finally {
-            unlock();
-        }
-        out.run();
+        core.start();
     }
 
     /**
@@ -404,40 +230,7 @@ public final class Supervisor implements Service, AutoCloseable {
      * @throws IllegalStateException  as {@link #start()}
      */
     public void run() throws Exception {
-        start();
-        try {
-            awaitTerminated();
-        } catch (InterruptedException e) {
-            stopFrom(ROOT);
-            lock.lock();
-            try {
-                while (phase != Phase.TERMINATED) {
-                    publishEvents();
-                    phaseChanged.awaitUninterruptibly();
-                }
-            } finally {
-                unlock();
-            }
-            throw e;
-        }
-        Optional<Throwable> cause = terminationCause();
-        if (cause.isPresent()) {
-            throw asException(cause.get());
-        }
-    }
-
-    /** Waits until TERMINATED and returns the report of that run's end. */
-    private StopReport awaitTerminated() throws InterruptedException {
-        lock.lock();
-        try {
-            while (phase != Phase.TERMINATED) {
-                publishEvents();
-                phaseChanged.await();
-            }
-            return lastReport;
-        } finally {
-            unlock();
-        }
+        core.run();
     }
 
     /**
@@ -455,22 +248,7 @@ public final class Supervisor implements Service, AutoCloseable {
      * @throws InterruptedException if the caller is interrupted while waiting; the stop goes on
      */
     public StopReport stop() throws InterruptedException {
-        Outbox out = new Outbox();
-        lock.lock();
-        try {
-            stoppedForGood = true;
-            if (phase == Phase.NEW) {
-                phase = Phase.TERMINATED;
-                lastReport = new StopReport(List.of());
-                phaseChanged.signalAll();
-            } else if (phase == Phase.RUNNING) {
-                beginShutdown(null, out);
-            }
-        } finally {
-            unlock();
-        }
-        out.run();
-        return awaitTerminated();
+        return core.stop();
     }
 
     /** {@link #stop()}; if interrupted while waiting, returns early with the interrupt flag restored. */
@@ -493,20 +271,7 @@ public final class Supervisor implements Service, AutoCloseable {
      * @throws InterruptedException     if interrupted while waiting
      */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
-        long nanos = nonNegativeNanos(timeout, "timeout");
-        lock.lock();
-        try {
-            while (phase != Phase.TERMINATED) {
-                if (nanos <= 0) {
-                    return false;
-                }
-                publishEvents();
-                nanos = phaseChanged.awaitNanos(nanos);
-            }
-            return true;
-        } finally {
-            unlock();
-        }
+        return core.awaitTermination(nonNegativeNanos(timeout, "timeout"));
     }
 
     /**
@@ -517,12 +282,7 @@ public final class Supervisor implements Service, AutoCloseable {
      * @return the cause, or empty
      */
     public Optional<Throwable> terminationCause() {
-        lock.lock();
-        try {
-            return Optional.ofNullable(terminationCause);
-        } finally {
-            unlock();
-        }
+        return core.terminationCause();
     }
 
     /**
@@ -539,964 +299,21 @@ public final class Supervisor implements Service, AutoCloseable {
     @Override
     public void serve(ServiceContext ctx) throws Exception {
         Objects.requireNonNull(ctx, "ctx must not be null");
-        Supervisor hostSupervisor = ctx instanceof Run r ? r.child.owner : null;
-        if (hostSupervisor != null && parent != hostSupervisor) {
-            bindAsParentOf(this, hostSupervisor);
-        }
-        ServeHost serveHost = new ServeHost();
-        Outbox out = new Outbox();
-        lock.lock();
-        try {
-            if (startedAsRoot) {
-                throw new IllegalStateException("supervisor \"" + name() + "\" was started as a root; it cannot be served");
-            }
-            if (host != null || phase == Phase.RUNNING || phase == Phase.STOPPING) {
-                throw new IllegalStateException("supervisor \"" + name() + "\" is already running");
-            }
-            if (stoppedForGood) {
-                throw new DoNotRestartException("supervisor \"" + name() + "\" was stopped with stop()");
-            }
-            begin(serveHost, hostSupervisor, out);
-        } finally {
-            unlock();
-        }
-        out.run();
-        ctx.onStop(() -> stopFrom(serveHost));
-        boolean interrupted = false;
-        while (true) {
-            try {
-                serveHost.ended.await();
-                break;
-            } catch (InterruptedException e) {
-                if (!ctx.isStopping() && !interrupted) {
-                    interrupted = true;
-                    stopFrom(serveHost);
-                }
-            }
-        }
-        if (interrupted) {
-            throw new InterruptedException("supervisor \"" + name() + "\" was interrupted");
-        }
-        if (serveHost.outcome != null) {
-            throw asException(serveHost.outcome);
-        }
+        core.serve(ctx);
     }
 
+    /**
+     * The name and the current state, for logs.
+     *
+     * @return {@code Supervisor[name, STATE]}
+     */
     @Override
     public String toString() {
         return "Supervisor[" + name() + ", " + state() + "]";
     }
 
-    // ---------------------------------------------------------------- the state machine (under lock)
-
-    /** Begins a run of this supervisor: starts every child in add order. */
-    private void begin(Host newHost, Supervisor hostSupervisor, Outbox out) {
-        host = newHost;
-        channel = ownChannel != null ? ownChannel
-                : hostSupervisor != null ? hostSupervisor.channel
-                : new EventChannel(LoggingListener.INSTANCE);
-        phase = Phase.RUNNING;
-        terminationCause = null;
-        lastReport = null;
-        failures.reset();
-        phaseChanged.signalAll();
-        for (Child child : children) {
-            waiting(child);
-            startRun(child, out);
-        }
-    }
-
-    private void startRun(Child child, Outbox out) {
-        int restarts = child.everStarted ? ++child.restarts : 0;
-        Service service = child.spec.service();
-        if (service instanceof Supervisor sub) {
-            Run run = new Run(child, restarts);
-            attach(child, run, restarts);
-            out.add(() -> sub.beginAsChildOf(run));
-            return;
-        }
-        Run run = new Run(child, restarts);
-        Thread thread;
-        try {
-            thread = newThread(run);
-        } catch (Throwable t) {
-            if (child.everStarted) {
-                child.restarts--;
-            }
-            // Terminate after the lock is released: callers may be iterating the children.
-            IllegalStateException cause = new IllegalStateException("supervisor \"" + name()
-                    + "\" could not create a thread for \"" + child.name() + "\"", t);
-            out.add(() -> terminate(cause));
-            return;
-        }
-        run.thread = thread;
-        attach(child, run, restarts);
-        out.add(() -> startThread(run));   // after the lock: a start can block on the JDK's own locks
-    }
-
-    /** Starts a run's thread; a stop request that came first is delivered again, to the live thread. */
-    private static void startThread(Run run) {
-        run.thread.start();
-        if (run.stopRequested) {
-            run.interruptThread();
-        }
-    }
-
-    private void attach(Child child, Run run, int restarts) {
-        child.everStarted = true;
-        child.run = run;
-        emit(new ServiceStarted(name(), child.name(), restarts));
-    }
-
-    private Thread newThread(Run run) {
-        ThreadFactory factory = config.threadFactory();
-        if (factory == null) {
-            return virtualThreads.name(name() + "/" + run.child.name()).unstarted(run);
-        }
-        Thread thread = factory.newThread(run);
-        if (thread == null) {
-            throw new IllegalStateException("threadFactory returned null");
-        }
-        return thread;
-    }
-
-    /** A leaf run's thread is done with the service: queue its end, combine if nobody does. */
-    void leafRunEnded(Run run) {
-        Run head;
-        do {
-            head = endedRuns;
-            run.nextEnded = head;
-        } while (!ENDED.compareAndSet(this, head, run));
-        if (combining.compareAndSet(false, true)) {
-            combineEndedRuns();
-        }
-    }
-
-    /**
-     * Processes the ends of leaf runs, queued by their threads. One ending thread at a time (the
-     * one that set {@code combining}) takes the lock and processes every queued end; the others
-     * queue theirs and exit at once. So 100,000 children ending together never convoy on the
-     * lock, and no API caller is ever drafted into processing a restart storm.
-     */
-    private void combineEndedRuns() {
-        while (true) {
-            Outbox out = new Outbox();
-            EventChannel toSignal;
-            lock.lock();
-            try {
-                processEndedRuns(out);
-            } finally {
-                toSignal = unlockSignallingLater();
-            }
-            out.run();        // restarts first: the listener's drainer must not delay them
-            signal(toSignal);
-            combining.set(false);
-            // An end queued after the last poll but before the flag cleared has no combiner yet.
-            if (endedRuns == null || !combining.compareAndSet(false, true)) {
-                return;
-            }
-        }
-    }
-
-    /** Takes every queued end at once (one atomic swap, not one per run) and processes them in order. */
-    private void processEndedRuns(Outbox out) {
-        Run newest = (Run) ENDED.getAndSet(this, null);
-        if (newest == null) {
-            return;
-        }
-        if (newest.nextEnded == null) {     // the usual case outside mass stops: one end
-            onRunEnded(newest, newest.endThrown, out);
-            return;
-        }
-        // Reversed through a fresh list, not by relinking the runs: runs long in the old
-        // generation would pay a GC write barrier for each link rewritten.
-        ArrayList<Run> newestFirst = new ArrayList<>();
-        for (Run r = newest; r != null; ) {
-            Run next = r.nextEnded;
-            r.nextEnded = null;
-            newestFirst.add(r);
-            r = next;
-        }
-        for (int i = newestFirst.size() - 1; i >= 0; i--) {
-            Run run = newestFirst.get(i);
-            onRunEnded(run, run.endThrown, out);
-        }
-    }
-
-    /** A run ended: on the run's own thread, or (child supervisors) after their last child ended. */
-    private void runEnded(Run run, Throwable thrown) {
-        Outbox out = new Outbox();
-        lock.lock();
-        try {
-            onRunEnded(run, thrown, out);
-        } finally {
-            unlock();
-        }
-        out.run();
-    }
-
-    private void onRunEnded(Run run, Throwable thrown, Outbox out) {
-        if (run.ended) {
-            return;
-        }
-        run.ended = true;
-        if (runWaiters > 0) {
-            runEnded.signalAll();
-        }
-        if (run.deadline != null) {
-            run.deadline.runGone();
-        }
-        if (run.abandoned) {        // its end was already reported as ServiceStopTimeout
-            abandoned.remove(run);
-            if (Outcome.isFatal(thrown)) {
-                beginShutdown(thrown, out);
-            }
-            return;
-        }
-        Child child = run.child;
-        detach(child);
-        if (run.stopRequested) {
-            emit(new ServiceStopped(name(), child.name()));
-            afterStop(child);
-            if (Outcome.isFatal(thrown)) {   // a stopped run is not a failure, but a broken JVM still ends the tree
-                beginShutdown(thrown, out);
-            }
-        } else {
-            decide(child, Outcome.of(thrown), out);
-        }
-        settleBatches(out);
-    }
-
-    /** What to do with a child whose run ended on its own (API.md's table). */
-    private void decide(Child child, Outcome outcome, Outbox out) {
-        Restart restart = child.spec.restart();
-        switch (outcome.kind()) {
-            case FATAL, TERMINATE_TREE -> {
-                child.lastFailure = outcome.thrown();
-                emit(new ServiceFailed(name(), child.name(), outcome.thrown(), currentFailures(), threshold(), false));
-                beginShutdown(outcome.decisive(), out);
-            }
-            case DO_NOT_RESTART -> complete(child);
-            case RETURNED -> {
-                if (restart == Restart.PERMANENT) {
-                    countedFailure(child, null, out);
-                } else {
-                    complete(child);
-                }
-            }
-            case FAILED -> {
-                child.lastFailure = outcome.thrown();
-                if (restart == Restart.TEMPORARY) {
-                    emit(new ServiceFailed(name(), child.name(), outcome.thrown(), currentFailures(), threshold(), false));
-                    drop(child);
-                } else {
-                    countedFailure(child, outcome.thrown(), out);
-                }
-            }
-        }
-    }
-
-    private void complete(Child child) {
-        emit(new ServiceCompleted(name(), child.name()));
-        drop(child);
-    }
-
-    private void countedFailure(Child child, Throwable cause, Outbox out) {
-        double count = failures.record(config.clock().nanoTime());
-        if (phase != Phase.RUNNING) {        // stopping: nothing restarts
-            emit(new ServiceFailed(name(), child.name(), cause, count, threshold(), false));
-            afterStop(child);
-            return;
-        }
-        if (!inBackoff && count > threshold()) {
-            startBackoff();
-        }
-        List<Child> siblings = siblingsToRestart(child);
-        emit(new ServiceFailed(name(), child.name(), cause, count, threshold(), !inBackoff));
-        if (!siblings.isEmpty()) {
-            joinWave(child, siblings, out);
-        } else if (inBackoff) {
-            child.idleState = ChildState.BACKOFF;
-        } else {
-            startRun(child, out);
-        }
-    }
-
-    /** The children a failure of {@code failed} restarts besides itself, per the strategy. */
-    private List<Child> siblingsToRestart(Child failed) {
-        if (config.strategy() == Strategy.ONE_FOR_ONE) {
-            return List.of();
-        }
-        List<Child> siblings = new ArrayList<>();
-        for (Child c : children) {
-            boolean affected = config.strategy() == Strategy.ONE_FOR_ALL || c.seq > failed.seq;
-            if (c != failed && affected && !c.removed) {
-                siblings.add(c);
-            }
-        }
-        return siblings;
-    }
-
-    /** Starts or widens a strategy restart: stop the siblings, then restart all in add order. */
-    private void joinWave(Child failed, List<Child> siblings, Outbox out) {
-        if (wave == null) {
-            wave = new Wave(new StopBatch(config.stopOrder()));
-        }
-        waiting(failed);
-        wave.toRestart.add(failed);
-        for (Child sibling : siblings) {
-            if (sibling.spec.restart() == Restart.TEMPORARY) {
-                sibling.removed = true;           // stopped, not restarted
-            } else {
-                wave.toRestart.add(sibling);
-                waiting(sibling);
-            }
-            if (sibling.run != null) {
-                wave.batch.add(sibling);
-            } else if (sibling.removed) {
-                drop(sibling);
-            }
-        }
-    }
-
-    /** Checks whether a strategy restart or the supervisor's own stop can move on. */
-    private void settleBatches(Outbox out) {
-        if (wave != null && wave.batch.advance(this, out)) {
-            Wave done = wave;
-            wave = null;
-            for (Child c : children) {
-                if (done.toRestart.contains(c) && c.run == null && !c.removed && phase == Phase.RUNNING) {
-                    if (inBackoff) {
-                        c.idleState = ChildState.BACKOFF;
-                    } else {
-                        startRun(c, out);
-                    }
-                }
-            }
-        }
-        if (shutdown != null && shutdown.advance(this, out)) {
-            shutdown = null;
-            finishRun(out);
-        }
-    }
-
-    /**
-     * Asks runs to stop: flags, onStop actions, interrupts (or, for child supervisors, their own
-     * stop), then one shared timer per distinct shutdown timeout. A zero timeout abandons a run at
-     * once: it cannot have ended while this lock is held.
-     */
-    void requestStops(List<Run> runs, Outbox out) {
-        Map<Duration, Run.Deadline> deadlines = null;
-        Duration lastTimeout = null;         // runs asked together usually share one timeout:
-        Run.Deadline lastDeadline = null;    // skip the map lookup for each of them
-        List<Run> abandonNow = null;
-        List<Run> toInterrupt = new ArrayList<>(runs.size());
-        for (Run run : runs) {
-            if (run == null || run.stopRequested || run.ended) {
-                continue;
-            }
-            run.stopRequested = true;
-            if (run.sub() != null) {
-                Supervisor sub = run.sub();
-                out.add(() -> sub.stopAsChild(run));
-            } else {
-                List<Runnable> actions = run.requestStop();
-                if (actions != null) {
-                    out.add(() -> run.startOnStopActions(actions));   // before the interrupts below
-                }
-                toInterrupt.add(run);
-            }
-            Duration timeout = shutdownTimeoutOf(run.child);
-            if (timeout.isZero()) {
-                (abandonNow == null ? abandonNow = new ArrayList<>() : abandonNow).add(run);
-            } else {
-                if (!timeout.equals(lastTimeout)) {
-                    lastTimeout = timeout;
-                    lastDeadline = (deadlines == null ? deadlines = new HashMap<>() : deadlines)
-                            .computeIfAbsent(timeout, t -> new Run.Deadline());
-                }
-                lastDeadline.add(run);
-            }
-        }
-        if (!toInterrupt.isEmpty()) {
-            out.add(() -> interrupt(toInterrupt));   // after the lock: an interrupt takes the target's monitor
-        }
-        if (deadlines != null) {
-            deadlines.forEach((timeout, deadline) ->
-                    deadline.timer = config.clock().schedule(timeout, () -> deadlineExpired(deadline)));
-        }
-        if (abandonNow != null) {
-            abandonNow.forEach(run -> abandon(run, out));
-        }
-    }
-
-    /**
-     * Interrupts the threads of runs asked to stop. A platform thread waking many virtual threads
-     * pays the scheduler's external submission for each (about 3x the cost of the same wake from
-     * a carrier, measured on 100,000 children), so a large fan-out is handed to one virtual thread.
-     * The stop flags are already set, and the deadlines do not depend on it: if no carrier is free
-     * for the fan-out, the children it would wake could not run either, and they time out.
-     */
-    private void interrupt(List<Run> runs) {
-        if (runs.size() < FAN_OUT_THRESHOLD || Thread.currentThread().isVirtual()) {
-            runs.forEach(Run::interruptThread);
-        } else {
-            Thread.ofVirtual().name(name() + "/stop").start(() -> runs.forEach(Run::interruptThread));
-        }
-    }
-
-    private void deadlineExpired(Run.Deadline deadline) {
-        Outbox out = new Outbox();
-        lock.lock();
-        try {
-            // Runs that ended but whose end waits in the queue (no carrier was free for the
-            // combiner) did stop in time: they must not be reported as hung.
-            processEndedRuns(out);
-            for (Run run : deadline.runs) {
-                if (!run.ended && !run.abandoned) {
-                    abandon(run, out);
-                }
-            }
-            settleBatches(out);
-        } finally {
-            unlock();
-        }
-        out.run();
-    }
-
-    /** A run ignored its stop request past its timeout: report it, keep it only for StopReports. */
-    private void abandon(Run run, Outbox out) {
-        run.abandoned = true;
-        abandoned.add(run);
-        Child child = run.child;
-        detach(child);
-        emit(new ServiceStopTimeout(name(), child.name()));
-        afterStop(child);
-        if (run.sub() != null) {
-            run.sub().abandonedByParent(out);  // parent-before-child: this lock is held, the child's is taken
-        }
-    }
-
-    /**
-     * Its parent gave up waiting for it (a shutdown timeout): nobody waits for this subtree any
-     * more, so it must not go on restarting children while it winds down in its own order (their
-     * threads would appear after the ancestors' StopReports were made). Stops everything below at
-     * once, depth first and synchronously (only child locks are taken), so every descendant is
-     * STOPPING, and restarts nothing, before the caller releases its lock. What must happen outside
-     * the locks goes into the caller's outbox.
-     */
-    private void abandonedByParent(Outbox out) {
-        lockNested();
-        try {
-            if (phase == Phase.RUNNING) {
-                beginShutdown(null, out);
-            }
-            if (phase == Phase.STOPPING) {
-                List<Run> live = new ArrayList<>();
-                for (Child c : children) {
-                    if (c.run != null) {
-                        live.add(c.run);
-                    }
-                }
-                requestStops(live, out);    // all at once, whatever the stop order
-                for (Run r : live) {
-                    if (r.sub() != null && !r.abandoned) {
-                        r.sub().abandonedByParent(out);
-                    }
-                }
-                settleBatches(out);
-            }
-        } finally {
-            unlock();
-        }
-    }
-
-    private void detach(Child child) {
-        child.run = null;
-        if (child.batch != null) {
-            child.batch.memberGone(child);
-        }
-    }
-
-    /** A child's run is gone after a stop request: removed children go, the others wait. */
-    private void afterStop(Child child) {
-        if (child.removed || child.spec.restart() == Restart.TEMPORARY) {
-            drop(child);
-        } else {
-            waiting(child);
-        }
-    }
-
-    /**
-     * Marks an idle child WAITING, writing only on change: a pass over 100,000 children that have
-     * lived long enough to reach the old generation would otherwise pay a GC card-marking write
-     * barrier for each (the finishing pass showed as 40% of stop()'s samples after a full GC).
-     */
-    private static void waiting(Child child) {
-        if (child.idleState != ChildState.WAITING) {
-            child.idleState = ChildState.WAITING;
-        }
-    }
-
-    private void drop(Child child) {
-        if (!child.gone) {
-            child.gone = true;
-            children.remove(child);
-            retire(child);
-        }
-    }
-
-    /**
-     * A child supervisor that stops being a child may still hold runs that ignored their stop
-     * request (abandoned below it, alive): keep it for this supervisor's StopReports until it has
-     * none. Prunes the others at the same time, so removed supervisors do not pile up.
-     */
-    private void retire(Child child) {
-        if (child.spec.service() instanceof Supervisor) {
-            retiredSubs.removeIf(c -> !hasUnstopped(c));
-            if (hasUnstopped(child)) {
-                retiredSubs.add(child);
-            }
-        }
-    }
-
-    private static boolean hasUnstopped(Child subChild) {
-        return !((Supervisor) subChild.spec.service()).unstoppedBelow(List.of()).isEmpty();
-    }
-
-    /** Removes a child for good, stopping its run; false if it is no longer a current child. */
-    private boolean requestRemoval(Child child, Outbox out) {
-        if (child.gone) {
-            return false;
-        }
-        if (child.removed && child.run != null) {
-            return true;                                   // already being removed
-        }
-        child.removed = true;
-        if (child.run == null) {
-            drop(child);
-        } else {
-            requestStops(List.of(child.run), out);
-            settleBatches(out);
-        }
-        return true;
-    }
-
-    private void startBackoff() {
-        Duration delay = jittered(config.failureBackoff());
-        long generation = ++backoffGeneration;
-        inBackoff = true;
-        backoffTimer = config.clock().schedule(delay, () -> backoffExpired(generation));
-        emit(new BackoffStarted(name(), delay));
-    }
-
-    private Duration jittered(Duration base) {
-        try {
-            Duration d = config.backoffJitter().apply(base);
-            if (d != null && !d.isNegative()) {
-                return d;
-            }
-            LOG.log(System.Logger.Level.WARNING, "backoffJitter returned " + d + "; using " + base);
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "backoffJitter threw; using " + base, e);
-        }
-        return base;
-    }
-
-    private void backoffExpired(long generation) {
-        Outbox out = new Outbox();
-        lock.lock();
-        try {
-            if (generation != backoffGeneration || !inBackoff || phase != Phase.RUNNING) {
-                return;
-            }
-            endBackoff();
-            emit(new BackoffEnded(name()));
-            for (Child c : children) {
-                if (c.run == null && c.idleState == ChildState.BACKOFF && !c.removed) {
-                    startRun(c, out);
-                }
-            }
-        } finally {
-            unlock();
-        }
-        out.run();
-    }
-
-    private void endBackoff() {
-        inBackoff = false;
-        failures.reset();
-        if (backoffTimer != null) {
-            backoffTimer.cancel();
-            backoffTimer = null;
-        }
-    }
-
-    /**
-     * Stops every child, then terminates. {@code cause} is null for a stop, or the
-     * TerminateTreeException / fatal error that terminates the supervisor. A fatal error that
-     * arrives while already stopping still becomes the cause: it must reach the root.
-     */
-    private void beginShutdown(Throwable cause, Outbox out) {
-        if (phase != Phase.RUNNING) {
-            if (phase == Phase.STOPPING && Outcome.isFatal(cause) && !Outcome.isFatal(terminationCause)) {
-                terminationCause = cause;
-            }
-            return;
-        }
-        phase = Phase.STOPPING;
-        terminationCause = cause;
-        if (inBackoff) {
-            inBackoff = false;
-            backoffTimer.cancel();
-            backoffTimer = null;
-        }
-        wave = null;                           // nothing restarts any more
-        shutdown = new StopBatch(config.stopOrder());
-        for (Child c : children) {
-            if (c.run != null) {
-                shutdown.add(c);
-            }
-        }
-        phaseChanged.signalAll();
-        settleBatches(out);
-    }
-
-    private void terminate(Throwable cause) {
-        Outbox out = new Outbox();
-        lock.lock();
-        try {
-            beginShutdown(cause, out);
-        } finally {
-            unlock();
-        }
-        out.run();
-    }
-
-    /** Every child's run is gone: terminate this run of the supervisor and tell its host. */
-    private void finishRun(Outbox out) {
-        phase = Phase.TERMINATED;
-        children.removeIf(c -> {
-            waiting(c);
-            boolean temporary = c.spec.restart() == Restart.TEMPORARY || c.removed;
-            if (temporary) {
-                c.gone = true;
-                retire(c);
-            }
-            return temporary;
-        });
-        lastReport = new StopReport(unstopped(List.of(name())));
-        emit(new SupervisorTerminated(name(), terminationCause));
-        phaseChanged.signalAll();
-        Host ended = host;
-        host = null;
-        Throwable outcome = outcomeForHost();
-        out.add(() -> ended.ended(outcome));
-        if (pendingRun != null) {
-            Run next = pendingRun;
-            pendingRun = null;
-            out.add(() -> beginAsChildOf(next));
-        }
-    }
-
-    /** What this run's end means to whoever ran it (API.md: propagation rules). */
-    private Throwable outcomeForHost() {
-        Throwable cause = terminationCause;
-        if (Outcome.isFatal(cause)) {
-            return cause;
-        }
-        if (cause instanceof TerminateTreeException tte) {
-            return config.propagateTermination() ? tte
-                    : new DoNotRestartException("supervisor \"" + name() + "\" terminated; propagateTermination is false", tte);
-        }
-        if (stoppedForGood) {
-            return new DoNotRestartException("supervisor \"" + name() + "\" was stopped with stop()");
-        }
-        return null;
-    }
-
-    /**
-     * Every run below this supervisor that is still running, depth first in add order. Every child
-     * supervisor is asked, whether its own run is still going or not (current or retired): runs it
-     * abandoned outlive its run.
-     */
-    private List<UnstoppedService> unstopped(List<String> path) {
-        List<Run> leaves = new ArrayList<>();
-        for (Run run : abandoned) {
-            if (run.sub() == null) {
-                leaves.add(run);
-            }
-        }
-        List<Child> subs = new ArrayList<>(retiredSubs);
-        for (Child c : children) {
-            if (c.spec.service() instanceof Supervisor) {
-                subs.add(c);
-            } else if (c.run != null) {
-                leaves.add(c.run);
-            }
-        }
-        leaves.sort(java.util.Comparator.comparingLong(r -> r.child.seq));
-        subs.sort(java.util.Comparator.comparingLong(c -> c.seq));
-        List<UnstoppedService> result = new ArrayList<>();
-        int next = 0;
-        for (Child subChild : subs) {
-            for (; next < leaves.size() && leaves.get(next).child.seq < subChild.seq; next++) {
-                result.add(new UnstoppedService(path, leaves.get(next).child.name()));
-            }
-            Supervisor sub = (Supervisor) subChild.spec.service();
-            List<String> subPath = new ArrayList<>(path);
-            subPath.add(sub.name());
-            result.addAll(sub.unstoppedBelow(subPath));
-        }
-        for (; next < leaves.size(); next++) {
-            result.add(new UnstoppedService(path, leaves.get(next).child.name()));
-        }
-        return result;
-    }
-
-    private List<UnstoppedService> unstoppedBelow(List<String> path) {
-        lockNested();    // parent's lock is held: parent-before-child is the lock order
-        try {
-            return unstopped(path);
-        } finally {
-            unlock();
-        }
-    }
-
-    /**
-     * Records an event of the locked section in progress; {@link #unlock()} publishes the section's
-     * events together, so a listener never sees an event before every effect of the section that
-     * emitted it (a timer it scheduled, a child it started) is in place.
-     */
-    /**
-     * Takes this child supervisor's lock while the caller holds its parent's. Spins instead of
-     * parking: a virtual thread that parked here would need a free carrier to go on, and with every
-     * carrier held by children spinning on the CPU it would keep the parent locked, and the timer
-     * thread behind it. Nothing parks while holding a supervisor's lock (scheduling on the system
-     * clock, thread starts and interrupts never do; they run after the lock is released), so the
-     * spin lasts at most one critical section.
-     */
-    private void lockNested() {
-        while (!lock.tryLock()) {
-            Thread.onSpinWait();
-        }
-    }
-
-    private void emit(SupervisorEvent event) {
-        unpublished.add(event);
-    }
-
-    /** Releases the lock; every lock release goes through here (or {@link #publishEvents} first). */
-    private void unlock() {
-        signal(unlockSignallingLater());
-    }
-
-    /** Releases the lock like {@link #unlock()}; the caller signals the returned channel, if any, when it suits it. */
-    private EventChannel unlockSignallingLater() {
-        EventChannel toSignal = publish();
-        lock.unlock();
-        return toSignal;
-    }
-
-    /** Publishes before a condition wait (which releases the lock without {@link #unlock()}). */
-    private void publishEvents() {
-        signal(publish());
-    }
-
-    /** Starts or wakes a channel's drainer, after the lock: a thread start can block on the JDK's own locks. */
-    private static void signal(EventChannel toSignal) {
-        if (toSignal != null) {
-            toSignal.signal();
-        }
-    }
-
-    /** Pushes this section's events; returns the channel if the caller must signal its drainer. */
-    private EventChannel publish() {
-        EventChannel c = channel;
-        if (c == null) {
-            unpublished.clear();
-            return null;
-        }
-        return c.publish(unpublished) ? c : null;
-    }
-
-    private double currentFailures() {
-        return failures.current(config.clock().nanoTime());
-    }
-
-    private double threshold() {
-        return config.failureThreshold();
-    }
-
-    private Duration shutdownTimeoutOf(Child child) {
-        Duration own = child.spec.shutdownTimeout();
-        return own != null ? own : config.shutdownTimeout();
-    }
-
-    // ---------------------------------------------------------------- hosting: root, parent, serve()
-
-    /** Whoever runs a run of this supervisor, told (outside every lock) when that run ends. */
-    private interface Host {
-        void ended(Throwable outcome);
-    }
-
-    private static final Host ROOT = outcome -> { };
-
-    /** The host of a run started by {@link #serve}: the serving thread waits on it. */
-    private static final class ServeHost implements Host {
-        final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
-        volatile Throwable outcome;
-
-        @Override
-        public void ended(Throwable outcome) {
-            this.outcome = outcome;
-            ended.countDown();
-        }
-    }
-
-    /** Called by the parent (outside its lock) to begin a run of this child supervisor. */
-    private void beginAsChildOf(Run run) {
-        Supervisor parentSupervisor = run.child.owner;
-        Outbox out = new Outbox();
-        lock.lock();
-        try {
-            if (host != null) {
-                // The parent gave up waiting for the previous run (its shutdown timeout) and restarted
-                // it while that run is still stopping: begin once it has finished, never two at once.
-                // Even a run already asked to stop waits: its end must not be reported while this
-                // supervisor is still stopping (a child supervisor is TERMINATED before its end).
-                if (host instanceof ChildHost h && h.run().stopRequested) {
-                    beginShutdown(null, out);             // its stop request may not have arrived yet
-                }
-                if (pendingRun != null) {                 // superseded before it began: it ends stopped
-                    Run superseded = pendingRun;
-                    out.add(() -> parentSupervisor.runEnded(superseded, null));
-                }
-                pendingRun = run;
-            } else if (run.stopRequested) {               // stopped before it began
-                if (phase == Phase.NEW) {                 // its run is over: TERMINATED, like any ended run
-                    phase = Phase.TERMINATED;
-                    lastReport = new StopReport(List.of());
-                    phaseChanged.signalAll();
-                }
-                out.add(() -> parentSupervisor.runEnded(run, null));
-            } else if (stoppedForGood) {
-                out.add(() -> parentSupervisor.runEnded(run,
-                        new DoNotRestartException("supervisor \"" + name() + "\" was stopped with stop()")));
-            } else {
-                begin(new ChildHost(parentSupervisor, run), parentSupervisor, out);
-            }
-        } finally {
-            unlock();
-        }
-        out.run();
-    }
-
-    private record ChildHost(Supervisor parent, Run run) implements Host {
-        @Override
-        public void ended(Throwable outcome) {
-            parent.runEnded(run, outcome);
-        }
-    }
-
-    /** Called by the parent (outside its lock) when it asks this child supervisor's run to stop. */
-    private void stopAsChild(Run run) {
-        Outbox out = new Outbox();
-        lock.lock();
-        try {
-            if (host instanceof ChildHost h && h.run() == run) {
-                beginShutdown(null, out);
-            }
-        } finally {
-            unlock();
-        }
-        out.run();
-    }
-
-    private void stopFrom(Host requester) {
-        Outbox out = new Outbox();
-        lock.lock();
-        try {
-            if (host == requester) {
-                beginShutdown(null, out);
-            }
-        } finally {
-            unlock();
-        }
-        out.run();
-    }
-
-    /** Makes this supervisor the parent of {@code sub}, for good. */
-    private void bindAsParentOf(Supervisor sub, String childName) {
-        if (sub == this) {
-            throw new IllegalArgumentException("supervisor \"" + name() + "\" cannot be its own child (\"" + childName + "\")");
-        }
-        bindAsParentOf(sub, this);
-    }
-
-    private static void bindAsParentOf(Supervisor sub, Supervisor newParent) {
-        BINDING.lock();
-        try {
-            for (Supervisor p = newParent; p != null; p = p.parent) {
-                if (p == sub) {
-                    throw new IllegalArgumentException("supervisor \"" + sub.name() + "\" is an ancestor of \""
-                            + newParent.name() + "\"; adding it would make a cycle");
-                }
-            }
-            sub.lock.lock();
-            try {
-                if (sub.parent != null) {
-                    throw new IllegalStateException("supervisor \"" + sub.name() + "\" is already a child of \""
-                            + sub.parent.name() + "\"; a supervisor has at most one parent");
-                }
-                if (sub.startedAsRoot || sub.phase != Phase.NEW || sub.host != null) {
-                    throw new IllegalStateException("supervisor \"" + sub.name() + "\" was already started; "
-                            + "only a new supervisor can become a child");
-                }
-                sub.parent = newParent;
-            } finally {
-                sub.unlock();
-            }
-        } finally {
-            BINDING.unlock();
-        }
-    }
-
-    private static void unbind(Supervisor sub) {
-        BINDING.lock();
-        try {
-            sub.parent = null;
-        } finally {
-            BINDING.unlock();
-        }
-    }
-
-    private Child ownChild(ServiceRef ref) {
-        Objects.requireNonNull(ref, "ref must not be null");
-        if (!(ref instanceof Child child) || child.owner != this) {
-            String what = ref instanceof Child ? ref.toString()
-                    : "ServiceRef \"" + ref.name() + "\" (" + ref.getClass().getName() + ", not made by a supervisor)";
-            throw new IllegalArgumentException(what + " is not a child of supervisor \"" + name() + "\"");
-        }
-        return child;
-    }
-
     private static long nonNegativeNanos(Duration d, String what) {
         return SystemClock.saturatedNanos(Builder.nonNegative(d, what));
-    }
-
-    private static Exception asException(Throwable t) {
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return (Exception) t;
-    }
-
-    /** Children to restart together once the stopping siblings have ended. */
-    private record Wave(StopBatch batch, Set<Child> toRestart) {
-        Wave(StopBatch batch) {
-            this(batch, new HashSet<>());
-        }
     }
 
     /**
@@ -1514,7 +331,9 @@ public final class Supervisor implements Service, AutoCloseable {
         private Duration shutdownTimeout = Duration.ofSeconds(10);
         private StopOrder stopOrder = StopOrder.REVERSE;
         private boolean propagateTermination = true;
-        private Consumer<? super SupervisorEvent> listener;
+        private EventListener listener;
+        private int eventBuffer = 65_536;
+        private Duration eventFlushTimeout = Duration.ofSeconds(1);
         private SupervisorClock clock = SupervisorClock.system();
         private ThreadFactory threadFactory;
 
@@ -1629,15 +448,66 @@ public final class Supervisor implements Service, AutoCloseable {
         }
 
         /**
-         * Where events go. Default: a child supervisor uses its parent's listener; a root logs
-         * through {@code System.getLogger("dev.arbor")} (failures and timeouts at WARNING, fatal
-         * terminations at ERROR, with stack traces; starts and stops at DEBUG).
+         * Where events go, for a listener that needs no {@link EventContext}; the same as
+         * {@code listener(EventListener.of(listener))}. Default: a child supervisor uses its parent's
+         * listener; a root logs through {@code System.getLogger("dev.arbor")}
+         * ({@link EventListener#logging()}). Setting a listener replaces the default logging; keep
+         * both with {@code listener(EventListener.logging().andThen(EventListener.of(mine)))}.
          *
          * @param listener called with every event, one at a time, in order
          * @return this builder
+         * @throws NullPointerException if listener is null
          */
         public Builder onEvent(Consumer<? super SupervisorEvent> listener) {
-            this.listener = Objects.requireNonNull(listener, "onEvent listener must not be null");
+            Objects.requireNonNull(listener, "onEvent listener must not be null");
+            this.listener = EventListener.of(listener);
+            return this;
+        }
+
+        /**
+         * Where events go, each with its {@link EventContext} (time, path in the tree, the child,
+         * what follows a failure). Replaces {@link #onEvent}'s listener; the defaults are the same.
+         *
+         * @param listener called with every event, one at a time, in order
+         * @return this builder
+         * @throws NullPointerException if listener is null
+         */
+        public Builder listener(EventListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener must not be null");
+            return this;
+        }
+
+        /**
+         * How many events may wait for this supervisor's listener before later ones are dropped
+         * and counted in a {@link SupervisorEvent.EventsDropped}. Default 65,536 (a few megabytes),
+         * far more than a healthy listener ever has queued; a listener slower than a restart storm
+         * otherwise buffers without limit. A child supervisor that shares its parent's listener
+         * shares its parent's buffer.
+         *
+         * @param events the capacity, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if events is less than 1
+         */
+        public Builder eventBuffer(int events) {
+            if (events < 1) {
+                throw new IllegalArgumentException("eventBuffer must be >= 1, was " + events);
+            }
+            this.eventBuffer = events;
+            return this;
+        }
+
+        /**
+         * How long {@link Supervisor#stop()} and {@link Supervisor#run()} wait, in real time, for the events of the
+         * tree's end to reach the listeners before they return, so that a program that stops its
+         * tree and exits loses none. Default 1 s; a stuck listener delays the return by at most
+         * this. Zero does not wait.
+         *
+         * @param timeout the most to wait for delivery
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder eventFlushTimeout(Duration timeout) {
+            this.eventFlushTimeout = nonNegative(timeout, "eventFlushTimeout");
             return this;
         }
 
@@ -1671,7 +541,8 @@ public final class Supervisor implements Service, AutoCloseable {
          */
         public Supervisor build() {
             return new Supervisor(new Config(name, strategy, failureThreshold, failureDecay, failureBackoff,
-                    backoffJitter, shutdownTimeout, stopOrder, propagateTermination, listener, clock,
+                    backoffJitter, shutdownTimeout, stopOrder, propagateTermination, listener, eventBuffer,
+                    eventFlushTimeout, clock,
                     threadFactory));
         }
 

@@ -1,6 +1,7 @@
 package dev.arbor;
 
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * The source of every delay a supervisor waits for: backoffs, failure decay and shutdown timeouts.
@@ -18,6 +19,17 @@ public interface SupervisorClock {
      * @return a monotonic time in nanoseconds; only differences matter
      */
     long nanoTime();
+
+    /**
+     * The current wall-clock time, for the timestamps of events ({@link EventContext#time()}). Never
+     * used to measure a delay. The default reads {@link Instant#now()}; a test clock returns a time
+     * that moves with it.
+     *
+     * @return the current instant
+     */
+    default Instant instant() {
+        return Instant.now();
+    }
 
     /**
      * Runs {@code task} once, {@code delay} from now.

@@ -20,6 +20,21 @@ import java.time.Duration;
  * <p><b>Runs</b>: every {@link ServiceStarted} is followed by exactly one end of that run:
  * {@link ServiceFailed}, {@link ServiceCompleted}, {@link ServiceStopped} or, for a run that
  * ignored its stop request, {@link ServiceStopTimeout}.
+ *
+ * <p><b>Context</b>: when, where in the tree and to which child an event happened, and what the
+ * supervisor does next after a failure, come with the event to an {@link EventListener} as an
+ * {@link EventContext}; the records themselves stay as they were.
+ *
+ * <p><b>Bounded</b>: a listener slower than the events it is sent loses the excess, counted in an
+ * {@link EventsDropped}, instead of letting the queue grow without limit.
+ *
+ * <p><b>Compatibility</b>: new event types may be added in minor releases (never in patch releases),
+ * each listed in the release notes (as {@link EventsDropped} was); none is removed or renamed outside a major release. An
+ * exhaustive {@code switch} without a {@code default} branch then stops compiling (or, compiled
+ * against an older version, throws {@code MatchException}), so a listener that logs or forwards
+ * events should end its {@code switch} with a {@code default} branch that handles any event. Record
+ * components may be appended in minor releases: prefer type patterns and accessors to record patterns
+ * that deconstruct every component. The full policy is in docs/COMPATIBILITY.md.
  */
 public sealed interface SupervisorEvent {
     /**
@@ -105,4 +120,18 @@ public sealed interface SupervisorEvent {
      * @param cause why it terminated; {@code null} when it was stopped
      */
     record SupervisorTerminated(String supervisor, Throwable cause) implements SupervisorEvent {}
+
+    /**
+     * The listener fell behind by more than the event buffer holds (see
+     * {@link Supervisor.Builder#eventBuffer(int)}), and {@code count} events were dropped instead of
+     * queued without limit. Delivered once the listener has caught up, after the events that were
+     * kept. What is delivered keeps every other guarantee: the order, and no end of a run (or a
+     * {@link BackoffEnded}) without its start; a run's events are dropped together, start and end.
+     * {@link SupervisorTerminated} is never dropped.
+     *
+     * @param supervisor the supervisor whose listener missed them (the topmost of a tree that shares
+     *                   one listener)
+     * @param count      how many events were dropped since the last {@code EventsDropped}; at least 1
+     */
+    record EventsDropped(String supervisor, long count) implements SupervisorEvent {}
 }

@@ -5,6 +5,7 @@ import dev.arbor.SupervisorClock;
 import dev.arbor.internal.SystemClock;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.concurrent.locks.ReentrantLock;
@@ -40,6 +41,17 @@ public final class ManualClock implements SupervisorClock {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * The Unix epoch plus the time this clock has advanced, so that the timestamps of events in a
+     * test are as deterministic as the rest.
+     *
+     * @return {@code Instant.EPOCH} plus {@link #elapsed()}
+     */
+    @Override
+    public Instant instant() {
+        return Instant.EPOCH.plusNanos(nanoTime());
     }
 
     /**

@@ -78,6 +78,7 @@ class EventAfterEffectTest {
                     e, "the stopped child no longer running");
             case ServiceStopTimeout e -> expect(child(e.service()).isEmpty(), e, "the abandoned removed child gone");
             case SupervisorTerminated e -> expect(sup.state() == SupervisorState.TERMINATED, e, "TERMINATED");
+            case SupervisorEvent.EventsDropped e -> expect(false, e, "no drop: this listener keeps up");
         }
     }
 

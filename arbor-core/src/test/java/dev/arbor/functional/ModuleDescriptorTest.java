@@ -9,6 +9,10 @@ import java.lang.module.ModuleDescriptor.Exports;
 import java.lang.module.ModuleDescriptor.Requires;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,5 +44,25 @@ class ModuleDescriptorTest {
                 .containsExactly("java.base");
         // The machinery exists but stays unexported.
         assertThat(classes.resolve("dev/arbor/internal")).isDirectory();
+    }
+
+    /** Issue 14: the API package is only the API; machinery lives in dev.arbor.internal. */
+    @Test
+    void everyTopLevelTypeInTheApiPackageIsPublic() throws Exception {
+        Path classes = Path.of(Supervisor.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        List<String> notPublic = new ArrayList<>();
+        try (Stream<Path> files = Files.list(classes.resolve("dev/arbor"))) {
+            for (Path file : files.toList()) {
+                String fileName = file.getFileName().toString();
+                if (!fileName.endsWith(".class") || fileName.contains("$") || fileName.equals("package-info.class")) {
+                    continue;
+                }
+                Class<?> type = Class.forName("dev.arbor." + fileName.substring(0, fileName.length() - 6));
+                if (!Modifier.isPublic(type.getModifiers())) {
+                    notPublic.add(type.getName());
+                }
+            }
+        }
+        assertThat(notPublic).as("package-private types in dev.arbor").isEmpty();
     }
 }

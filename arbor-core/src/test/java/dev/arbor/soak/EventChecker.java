@@ -172,6 +172,8 @@ final class EventChecker implements Consumer<SupervisorEvent> {
                 m.active = false;
                 soak.stats.terminated(e);
             }
+            // The soak's buffer is the default (65,536): a drop means the model can no longer be checked.
+            case SupervisorEvent.EventsDropped e -> soak.violation(sup + ": " + e.count() + " events dropped");
         }
     }
 

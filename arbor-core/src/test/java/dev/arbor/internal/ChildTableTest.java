@@ -1,4 +1,7 @@
-package dev.arbor;
+package dev.arbor.internal;
+
+import dev.arbor.ChildSpec;
+import dev.arbor.Service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

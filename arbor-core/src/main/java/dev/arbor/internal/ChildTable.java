@@ -1,4 +1,4 @@
-package dev.arbor;
+package dev.arbor.internal;
 
 import java.util.ConcurrentModificationException;
 import java.util.Iterator;

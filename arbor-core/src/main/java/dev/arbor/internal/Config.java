@@ -1,15 +1,21 @@
-package dev.arbor;
+package dev.arbor.internal;
+
+import dev.arbor.EventListener;
+import dev.arbor.Jitter;
+import dev.arbor.StopOrder;
+import dev.arbor.Strategy;
+import dev.arbor.SupervisorClock;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadFactory;
-import java.util.function.Consumer;
 
 /**
- * A supervisor's immutable configuration, made by {@link Supervisor.Builder#build()}.
+ * A supervisor's immutable configuration, made by {@code Supervisor.Builder.build()}, which has
+ * validated every value.
  * {@code listener} is null when the builder set none: a child supervisor then inherits its
  * parent's, a root logs. {@code threadFactory} is null for the default (named virtual threads).
  */
-record Config(String name,
+public record Config(String name,
               Strategy strategy,
               double failureThreshold,
               Duration failureDecay,
@@ -18,7 +24,9 @@ record Config(String name,
               Duration shutdownTimeout,
               StopOrder stopOrder,
               boolean propagateTermination,
-              Consumer<? super SupervisorEvent> listener,
+              EventListener listener,
+              int eventBuffer,
+              Duration eventFlushTimeout,
               SupervisorClock clock,
               ThreadFactory threadFactory) {
 }

@@ -1,4 +1,6 @@
-package dev.arbor;
+package dev.arbor.internal;
+
+import dev.arbor.StopOrder;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,6 +18,13 @@ import java.util.List;
  * names this batch). So a shutdown of n children costs O(n), not O(n log n).
  */
 final class StopBatch {
+    /** Who delivers the stop requests: the supervisor's one entry point, and all a batch may call. */
+    @FunctionalInterface
+    interface Requester {
+        /** Asks these runs to stop (some may be abandoned at once, for a zero timeout). */
+        void requestStops(List<Run> runs, Outbox out);
+    }
+
     private final StopOrder order;
     private final ArrayList<Child> notYetAsked = new ArrayList<>();
     private Child current;       // REVERSE: the member being waited for
@@ -57,7 +66,7 @@ final class StopBatch {
      * Asks the next members to stop (which may abandon some at once, for a zero timeout) and
      * tells whether every member is gone.
      */
-    boolean advance(Supervisor supervisor, Outbox out) {
+    boolean advance(Requester requester, Outbox out) {
         if (order == StopOrder.PARALLEL) {
             if (!notYetAsked.isEmpty()) {
                 List<Run> runs = new ArrayList<>(notYetAsked.size());
@@ -67,7 +76,7 @@ final class StopBatch {
                     }
                 }
                 notYetAsked.clear();
-                supervisor.requestStops(runs, out);
+                requester.requestStops(runs, out);
             }
             return live == 0;
         }
@@ -75,7 +84,7 @@ final class StopBatch {
             Child next = notYetAsked.remove(notYetAsked.size() - 1);
             if (next.batch == this) {
                 current = next;
-                supervisor.requestStops(List.of(next.run), out);   // may abandon it at once
+                requester.requestStops(List.of(next.run), out);   // may abandon it at once
             }
         }
         return live == 0;

@@ -1,4 +1,6 @@
-package dev.arbor;
+package dev.arbor.internal;
+
+import dev.arbor.ServiceContext;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -41,7 +43,7 @@ final class Run implements ServiceContext, Runnable {
     volatile boolean stopRequested;
     boolean ended;                // lock
     boolean abandoned;            // lock: its stop timed out; kept only for StopReports
-    Deadline deadline;            // lock
+    Deadline deadline;            // lock: the timer waiting for it after its stop request
     Throwable endThrown;          // what the run threw; handed from its thread to the supervisor
     private boolean entered;      // run() was called: a run serves once
 
@@ -59,8 +61,8 @@ final class Run implements ServiceContext, Runnable {
      * The child supervisor this run runs, or null for a leaf run. Derived, not stored: a supervisor
      * added as a child is always run as one (an idle child's footprint is multiplied by 100,000).
      */
-    Supervisor sub() {
-        return child.spec.service() instanceof Supervisor s ? s : null;
+    SupervisorCore sub() {
+        return SupervisorCore.subOf(child);
     }
 
     /**
@@ -214,29 +216,6 @@ final class Run implements ServiceContext, Runnable {
             action.run();
         } catch (Throwable t) {
             LOG.log(System.Logger.Level.WARNING, "onStop action threw", t);
-        }
-    }
-
-    /**
-     * A shutdown timeout shared by the runs whose stop was requested at the same instant with the
-     * same timeout: stopping 100,000 children in parallel schedules one timer, not 100,000.
-     */
-    static final class Deadline {
-        final List<Run> runs = new ArrayList<>();
-        int pending;
-        Cancellable timer;
-
-        void add(Run run) {
-            runs.add(run);
-            run.deadline = this;
-            pending++;
-        }
-
-        /** One of its runs is gone; the timer is cancelled once none is left to wait for. */
-        void runGone() {
-            if (--pending == 0 && timer != null) {
-                timer.cancel();
-            }
         }
     }
 }

@@ -1,0 +1,1550 @@
+package dev.arbor.internal;
+
+import dev.arbor.ChildHealth;
+import dev.arbor.ChildInfo;
+import dev.arbor.ChildSpec;
+import dev.arbor.ChildState;
+import dev.arbor.DoNotRestartException;
+import dev.arbor.EventContext;
+import dev.arbor.EventListener;
+import dev.arbor.FailureAction;
+import dev.arbor.HealthStatus;
+import dev.arbor.Restart;
+import dev.arbor.ServiceContext;
+import dev.arbor.ServiceRef;
+import dev.arbor.StopReport;
+import dev.arbor.Supervisor;
+import dev.arbor.SupervisorEvent;
+import dev.arbor.SupervisorEvent.BackoffEnded;
+import dev.arbor.SupervisorEvent.BackoffStarted;
+import dev.arbor.SupervisorEvent.ServiceCompleted;
+import dev.arbor.SupervisorEvent.ServiceFailed;
+import dev.arbor.SupervisorEvent.ServiceStarted;
+import dev.arbor.SupervisorEvent.ServiceStopTimeout;
+import dev.arbor.SupervisorEvent.ServiceStopped;
+import dev.arbor.SupervisorEvent.SupervisorTerminated;
+import dev.arbor.SupervisorHealth;
+import dev.arbor.SupervisorState;
+import dev.arbor.TerminateTreeException;
+import dev.arbor.UnstoppedService;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+
+/**
+ * The engine of one {@link Supervisor}: a monitor. {@code Supervisor} is its public face (the
+ * contract, argument checks, the builder); this class holds every piece of mutable supervision
+ * state behind one lock, and applies what the compute-only helpers decide.
+ *
+ * <h2>Data flow</h2>
+ * {@code add} → {@link Child} (the child record, also its {@link ServiceRef}) → {@link Run} (one
+ * run: a thread for a leaf service, or a run of a child supervisor) → the run ends →
+ * {@link Outcome#of} classifies it → {@link #decide} (restart / wait for a backoff / remove /
+ * terminate) → a {@link SupervisorEvent}, published on the {@link EventChannel} when the lock is
+ * released.
+ *
+ * <h2>Who decides, who applies</h2>
+ * The helpers compute and never call back into this class; this class applies their answers,
+ * because the consequences of every decision (start a run, abandon, detach, drop, retire, finish)
+ * are its own state.
+ * <ul>
+ *   <li>{@link FailurePolicy}: the decayed count, the threshold, the backoff and its timer
+ *       (API.md "Failure accounting").</li>
+ *   <li>{@link Wave}: which siblings a failure restarts, and which of them come back
+ *       (API.md "Strategies").</li>
+ *   <li>{@link StopBatch}: the order in which a set of children is asked to stop (REVERSE or
+ *       PARALLEL); it sees this class only as a {@link StopBatch.Requester}.</li>
+ *   <li>{@link StopDeadlines}: the shutdown timers of one section's stop requests, one per
+ *       distinct timeout.</li>
+ *   <li>{@link ChildTable}: the current children, unique by name, in add order.</li>
+ *   <li>{@link Outbox}: what must run after the lock is released.</li>
+ * </ul>
+ *
+ * <h2>Phases</h2>
+ * <pre>
+ *   NEW ──start()/run()/begun by parent──▶ RUNNING ──beginShutdown──▶ STOPPING ──finishRun──▶ TERMINATED
+ *    │                                     (in backoff:                                      │
+ *    └──stop() / stopped before begun──▶ TERMINATED     FailurePolicy)      begun again by the parent
+ *                                                                           (a child supervisor only) ──▶ RUNNING
+ * </pre>
+ * {@code SupervisorState.BACKOFF} is RUNNING with {@link FailurePolicy#inBackoff()}. A root runs
+ * once. A child supervisor restarted while still STOPPING keeps the next run in
+ * {@code pendingRun} and begins it from {@link #finishRun}.
+ *
+ * <h2>Who owns what</h2>
+ * <table>
+ *   <caption>Mutable state and its owner</caption>
+ *   <tr><th>state</th><th>owner</th></tr>
+ *   <tr><td>{@code phase}, {@code host}, {@code pendingRun}, {@code startedAsRoot}, {@code stoppedForGood},
+ *       {@code terminationCause}, {@code lastReport}, {@code children}, {@code abandoned},
+ *       {@code retiredSubs}, {@code wave}, {@code shutdown}, {@code failures}, {@code totals},
+ *       {@code nextSeq}, {@code runWaiters}, {@code unpublished}; every {@link Child} field; the
+ *       {@link Run} fields {@code ended}, {@code abandoned}, {@code deadline}</td>
+ *       <td>this supervisor's {@code lock}</td></tr>
+ *   <tr><td>{@code parent}</td><td>written once under the global {@code BINDING} lock and this lock;
+ *       volatile for readers</td></tr>
+ *   <tr><td>{@code channel}</td><td>written under the lock at the start of a run; volatile, read by
+ *       {@link #publish} and by child supervisors that inherit it</td></tr>
+ *   <tr><td>{@code endedRuns}, {@code combining}</td><td>lock-free: the stack of ended leaf runs and the
+ *       flag of the thread combining them</td></tr>
+ *   <tr><td>{@link Run#stopRequested}, its onStop actions and waiters</td><td>lock-free, so a service
+ *       can poll its context freely and nothing it does with it can block the supervisor</td></tr>
+ *   <tr><td>{@link Run#endThrown}</td><td>the run's thread, handed over through {@code endedRuns}</td></tr>
+ * </table>
+ *
+ * <h2>Threads and locks</h2>
+ * <ul>
+ *   <li><b>No thread per supervisor.</b> It is driven by three things: a leaf run ending (on the
+ *       run's own thread), a clock timer (backoff end, shutdown deadline; the system clock runs them
+ *       on one daemon platform thread) and API calls. So when children spin on every
+ *       virtual-thread carrier, timers and stop logic still run.</li>
+ *   <li><b>A child supervisor</b> added with {@code add} is run by its parent without a thread: the
+ *       parent calls {@link #beginAsChildOf} and the child calls back {@link #runEnded} when its
+ *       run is over. {@link #serve} (a user wrapping a supervisor in a service) hosts it in the
+ *       caller's thread instead.</li>
+ *   <li><b>Lock order.</b> A thread may take a child's lock while holding its parent's (reports,
+ *       health, an abandoned subtree), never the reverse. Calls from one supervisor into another go
+ *       into an {@link Outbox} that runs after the lock is released. {@code BINDING} is taken
+ *       before any supervisor lock, never after.</li>
+ *   <li><b>Nothing parks while holding the lock.</b> A virtual thread that parked there would need
+ *       a free carrier to go on; with every carrier held by spinning children it would keep the
+ *       lock, and the timer thread would stall behind it. So the system clock's {@code schedule} is
+ *       a lock-free handoff; a child's lock taken under the parent's is a {@code tryLock} spin
+ *       ({@link #lockNested}); thread starts, interrupts, onStop-action threads and the event
+ *       drainer start from the {@link Outbox}. Waiting API callers park on conditions, which
+ *       release the lock.</li>
+ *   <li><b>User code under the lock</b>: the thread factory ({@link #newThread}), the jitter
+ *       ({@link FailurePolicy#begin}) and the clock ({@code nanoTime}, {@code schedule}) are called
+ *       while the lock is held; they must be quick and must not call back into the supervisor.
+ *       Listeners, onStop actions and services never run under it.</li>
+ *   <li><b>Run ends are combined.</b> A leaf run's thread pushes its {@code Run} on an intrusive
+ *       stack ({@link Run#nextEnded}) and, if no thread is combining, becomes the combiner: it takes
+ *       the lock and processes every queued end (one atomic swap per batch). The others exit at once,
+ *       so 100,000 children ending together never convoy on the lock, and only run threads combine,
+ *       never an API caller. The timer processes queued ends before judging deadlines, so a run
+ *       that ended while no carrier was free for the combiner is not reported as hung.</li>
+ *   <li><b>Events</b> are recorded during a locked section ({@link #emit}) and published when it
+ *       ends ({@link #unlock}, which every release goes through, and before every condition wait),
+ *       as one batch. So their order is the order of the facts, and a listener never sees an event
+ *       before the other effects of its section. A child supervisor without a listener shares its
+ *       parent's channel, so one listener is never called from two threads. The channel's drainer
+ *       is described in {@link EventChannel}.</li>
+ * </ul>
+ *
+ * <h2>Stopping</h2>
+ * <ul>
+ *   <li>A stop request ({@link #requestStops}): {@code isStopping()} true, onStop actions started on
+ *       their own virtual thread, waiters on other threads released, then the interrupt. A platform
+ *       thread asking 64 or more runs at once hands the interrupts to one virtual thread: waking a
+ *       virtual thread from a platform thread goes through the scheduler's external queue, about 3x
+ *       the cost (measured on 100,000 children). A run ending after its stop request is
+ *       {@code ServiceStopped}, whatever it threw.</li>
+ *   <li>Each request gets a deadline on the supervisor's clock ({@link StopDeadlines}). At the
+ *       deadline a run still going is <b>abandoned</b> ({@link #abandon}): {@code ServiceStopTimeout},
+ *       its child lets go of it, and it stays in {@code abandoned} only to be listed in
+ *       {@code StopReport}s until its thread ends. A child supervisor abandoned by its parent stops
+ *       its whole subtree at once and restarts nothing ({@link #abandonedByParent}).</li>
+ *   <li>A {@code StopReport} lists the leaf runs still alive (current and abandoned) and, recursively,
+ *       every child supervisor's, whether its own run is still going or not. One that stops being a
+ *       child is kept in {@code retiredSubs} while anything below it is alive.</li>
+ *   <li>{@link StopBatch} drives {@code stop()}, termination and strategy restarts ({@link Wave}). A
+ *       shutdown replaces a wave in progress: nothing restarts any more.</li>
+ * </ul>
+ *
+ * <p>Public only so that {@code dev.arbor.Supervisor} can reach it; the package is not exported.
+ */
+public final class SupervisorCore {
+    /** Set by {@code Supervisor}'s class initializer: how the engine reaches a child supervisor's core. */
+    private static volatile Function<Supervisor, SupervisorCore> coreOfSupervisor;
+
+    /**
+     * Lets the engine find the core behind a {@link Supervisor} added as a child, without a public
+     * accessor on the face (the JDK's SharedSecrets pattern). Called once, by {@code Supervisor}.
+     *
+     * @param coreOf returns a supervisor's core
+     * @throws IllegalStateException if called a second time
+     */
+    public static void registerFace(Function<Supervisor, SupervisorCore> coreOf) {
+        if (coreOfSupervisor != null) {
+            throw new IllegalStateException("the Supervisor face is registered already");
+        }
+        coreOfSupervisor = Objects.requireNonNull(coreOf, "coreOf");
+    }
+
+    static SupervisorCore coreOf(Supervisor face) {
+        return coreOfSupervisor.apply(face);
+    }
+
+    /** The core of the child supervisor that {@code child} is, or null for a leaf service. */
+    static SupervisorCore subOf(Child child) {
+        return child.spec.service() instanceof Supervisor s ? coreOf(s) : null;
+    }
+
+    private final Config config;
+    private final StopBatch.Requester stopRequester = this::requestStops;
+
+    private static final VarHandle ENDED;
+    /** From this many leaf runs on, a platform thread hands the interrupts to a virtual thread. */
+    private static final int FAN_OUT_THRESHOLD = 64;
+
+    static {
+        try {
+            ENDED = MethodHandles.lookup().findVarHandle(SupervisorCore.class, "endedRuns", Run.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+    /** Guards every supervisor's parent link, so two concurrent adds cannot build a cycle. */
+    private static final ReentrantLock BINDING = new ReentrantLock();
+
+    private enum Phase { NEW, RUNNING, STOPPING, TERMINATED }
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition phaseChanged = lock.newCondition();
+    private final Condition runEnded = lock.newCondition();    // signalled only while runWaiters > 0
+    private final ChildTable children = new ChildTable();
+    private final Set<Run> abandoned = new LinkedHashSet<>();  // timed-out runs still alive
+    private final EventChannel.Batch unpublished = new EventChannel.Batch();   // lock: this section's events
+    private final List<Child> retiredSubs = new ArrayList<>(); // former child supervisors with runs still alive below
+    private final FailurePolicy failures;                      // lock: the decayed count and the backoff
+    private final EventChannel ownChannel;                     // null: inherit, or log through defaultChannel
+    private EventChannel defaultChannel;                       // lock: made on first use, for a root without a listener
+    private final BackoffKey backoffKey = new BackoffKey();    // lock: a dropped BackoffStarted drops its end too
+    private final EventChannel.Owner channelOwner = new ChannelOwner();
+    private volatile List<String> path;                        // names from the root to this one; set at begin
+    private Instant sectionTime;                               // lock: when this section's events happened
+    @SuppressWarnings("unused")                                // via ENDED: a stack linked through Run.nextEnded
+    private volatile Run endedRuns;
+    private final AtomicBoolean combining = new AtomicBoolean();
+    private final Thread.Builder virtualThreads;               // lock: reused, names each run's thread
+
+    private volatile SupervisorCore parent;      // set once, under BINDING and this lock
+    private volatile EventChannel channel;   // the channel of the current run
+    private Phase phase = Phase.NEW;
+    private boolean startedAsRoot;
+    private boolean stoppedForGood;          // stop() was called on it directly
+    private Host host;                       // who runs it now; null between runs
+    private Run pendingRun;                  // a parent's next run of it, waiting for the current run to finish
+    private long nextSeq;
+    private int runWaiters;                  // callers in removeAndWait: stopping 100k children must not wake anyone 100k times
+    private final EventTotals totals = new EventTotals();
+    private Wave wave;                       // a strategy restart in progress
+    private StopBatch shutdown;              // the supervisor's own stop in progress
+    private Throwable terminationCause;
+    private StopReport lastReport;
+
+    /**
+     * A supervisor in phase NEW with this configuration.
+     *
+     * @param config what the builder validated
+     */
+    public SupervisorCore(Config config) {
+        this.config = config;
+        this.failures = new FailurePolicy(config);
+        this.ownChannel = config.listener() == null ? null
+                : new EventChannel(config.listener(), channelOwner, config.eventBuffer());
+        this.virtualThreads = Thread.ofVirtual();
+    }
+
+    // ---------------------------------------------------------------- the face's calls (arguments checked there)
+
+    /** @return the supervisor's name */
+    public String name() {
+        return config.name();
+    }
+
+    public SupervisorState state() {
+        lock.lock();
+        try {
+            return stateUnderLock();
+        } finally {
+            unlock();
+        }
+    }
+
+    private SupervisorState stateUnderLock() {
+        return switch (phase) {
+            case NEW -> SupervisorState.NEW;
+            case RUNNING -> failures.inBackoff() ? SupervisorState.BACKOFF : SupervisorState.RUNNING;
+            case STOPPING -> SupervisorState.STOPPING;
+            case TERMINATED -> SupervisorState.TERMINATED;
+        };
+    }
+
+    public ServiceRef add(ChildSpec spec) {
+        SupervisorCore sub = spec.service() instanceof Supervisor s ? coreOf(s) : null;
+        if (sub != null) {
+            bindAsParentOf(sub, spec.name());
+        }
+        Outbox out = new Outbox();
+        Child child = null;
+        RuntimeException refused;
+        lock.lock();
+        try {
+            refused = refusal(spec);
+            if (refused == null) {
+                child = new Child(this, spec, nextSeq);
+                Child existing = children.putIfAbsent(child);   // one lookup, not two
+                if (existing != null) {
+                    refused = duplicateName(spec);
+                } else {
+                    nextSeq++;
+                    if (phase == Phase.RUNNING) {
+                        startRun(child, out);
+                    }
+                }
+            }
+        } finally {
+            unlock();
+        }
+        if (refused != null) {
+            if (sub != null) {
+                unbind(sub);     // outside this lock: BINDING is always taken before a supervisor's lock
+            }
+            throw refused;
+        }
+        out.run();
+        return child;
+    }
+
+    private RuntimeException refusal(ChildSpec spec) {
+        if (phase == Phase.STOPPING || phase == Phase.TERMINATED) {
+            return new IllegalStateException("cannot add \"" + spec.name() + "\": supervisor \"" + name()
+                    + "\" is " + phase.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        return null;
+    }
+
+    private IllegalArgumentException duplicateName(ChildSpec spec) {
+        return new IllegalArgumentException("supervisor \"" + name() + "\" already has a child named \""
+                + spec.name() + "\"");
+    }
+
+    public boolean remove(ServiceRef ref) {
+        Child child = ownChild(ref);
+        Outbox out = new Outbox();
+        lock.lock();
+        try {
+            return requestRemoval(child, out);
+        } finally {
+            unlock();
+            out.run();
+        }
+    }
+
+    public boolean removeAndWait(ServiceRef ref, long nanos) throws InterruptedException {
+        Child child = ownChild(ref);
+        Outbox out = new Outbox();
+        Run run;
+        lock.lock();
+        try {
+            run = child.run;
+            if (!requestRemoval(child, out) && run == null) {
+                return false;
+            }
+        } finally {
+            unlock();
+        }
+        out.run();
+        if (run == null) {
+            return true;
+        }
+        lock.lock();
+        runWaiters++;
+        try {
+            while (!run.ended) {
+                if (nanos <= 0) {
+                    return false;
+                }
+                publishEvents();
+                nanos = runEnded.awaitNanos(nanos);
+            }
+            return true;
+        } finally {
+            runWaiters--;
+            unlock();
+        }
+    }
+
+    public List<ChildInfo> children() {
+        lock.lock();
+        try {
+            List<ChildInfo> infos = new ArrayList<>(children.size());
+            for (Child c : children) {
+                infos.add(new ChildInfo(c, c.name(), stateOf(c), c.restarts, Optional.ofNullable(c.lastFailure)));
+            }
+            return infos;
+        } finally {
+            unlock();
+        }
+    }
+
+    /**
+     * A child's state as this supervisor shows it: a running child supervisor shows what it is
+     * doing (BACKOFF, STOPPING), not only that its run is live.
+     */
+    private static ChildState stateOf(Child c) {
+        ChildState own = c.state();
+        if (own == ChildState.RUNNING && c.run.sub() != null) {
+            return c.run.sub().stateAsChild();
+        }
+        return own;
+    }
+
+    /** This child supervisor's state in its parent's view; the parent's lock is held. */
+    private ChildState stateAsChild() {
+        lockNested();
+        try {
+            return switch (phase) {
+                case RUNNING -> failures.inBackoff() ? ChildState.BACKOFF : ChildState.RUNNING;
+                case STOPPING -> ChildState.STOPPING;
+                case NEW, TERMINATED -> ChildState.WAITING;   // begun by the outbox, or ended: not running now
+            };
+        } finally {
+            unlock();
+        }
+    }
+
+    public SupervisorHealth health() {
+        lock.lock();
+        try {
+            return healthUnderLock();
+        } finally {
+            unlock();
+        }
+    }
+
+    private SupervisorHealth healthUnderLock() {
+        long now = config.clock().nanoTime();
+        List<ChildHealth> kids = new ArrayList<>(children.size());
+        boolean allWell = true;
+        for (Child c : children) {
+            Optional<SupervisorHealth> sub = Optional.empty();
+            SupervisorCore s = subOf(c);
+            if (s != null) {
+                sub = Optional.of(s.healthNested());
+            }
+            ChildState state = stateOf(c);
+            allWell &= state == ChildState.RUNNING && sub.map(h -> h.status() == HealthStatus.UP).orElse(true);
+            kids.add(new ChildHealth(c.name(), state, c.spec.restart(), c.restarts,
+                    Optional.ofNullable(c.lastFailure), sub));
+        }
+        SupervisorState state = stateUnderLock();
+        double count = failures.current(now);
+        HealthStatus status = switch (state) {
+            case NEW, STOPPING, TERMINATED -> HealthStatus.DOWN;
+            case BACKOFF -> HealthStatus.DEGRADED;
+            case RUNNING -> allWell && !(count > threshold() / 2) ? HealthStatus.UP : HealthStatus.DEGRADED;
+        };
+        Optional<Duration> remaining = phase == Phase.RUNNING ? failures.remaining(now) : Optional.empty();
+        return new SupervisorHealth(name(), state, status, count, threshold(), remaining,
+                Optional.ofNullable(terminationCause), totals.snapshot(), kids);
+    }
+
+    /** A child supervisor's part of its parent's snapshot; the parent's lock is held. */
+    private SupervisorHealth healthNested() {
+        lockNested();
+        try {
+            return healthUnderLock();
+        } finally {
+            unlock();
+        }
+    }
+
+    public void start() {
+        Outbox out = new Outbox();
+        lock.lock();
+        try {
+            if (parent != null) {
+                throw new IllegalStateException("supervisor \"" + name() + "\" is a child of \"" + parent.name()
+                        + "\"; only a root supervisor is started");
+            }
+            if (startedAsRoot || phase != Phase.NEW || host != null) {
+                throw new IllegalStateException("supervisor \"" + name() + "\" was already "
+                        + (phase == Phase.TERMINATED ? "stopped" : "started") + "; a supervisor runs once");
+            }
+            startedAsRoot = true;
+            begin(ROOT, null, out);
+        } finally {
+            unlock();
+        }
+        out.run();
+    }
+
+    public void run() throws Exception {
+        start();
+        try {
+            awaitTerminated();
+        } catch (InterruptedException e) {
+            stopFrom(ROOT);
+            lock.lock();
+            try {
+                while (phase != Phase.TERMINATED) {
+                    publishEvents();
+                    phaseChanged.awaitUninterruptibly();
+                }
+            } finally {
+                unlock();
+            }
+            flushEventsQuietly();
+            throw e;
+        }
+        flushEvents();
+        Optional<Throwable> cause = terminationCause();
+        if (cause.isPresent()) {
+            throw asException(cause.get());
+        }
+    }
+
+    /** Waits until TERMINATED and returns the report of that run's end. */
+    private StopReport awaitTerminated() throws InterruptedException {
+        lock.lock();
+        try {
+            while (phase != Phase.TERMINATED) {
+                publishEvents();
+                phaseChanged.await();
+            }
+            return lastReport;
+        } finally {
+            unlock();
+        }
+    }
+
+    public StopReport stop() throws InterruptedException {
+        Outbox out = new Outbox();
+        lock.lock();
+        try {
+            stoppedForGood = true;
+            if (phase == Phase.NEW) {
+                phase = Phase.TERMINATED;
+                lastReport = new StopReport(List.of());
+                phaseChanged.signalAll();
+            } else if (phase == Phase.RUNNING) {
+                beginShutdown(null, out);
+            }
+        } finally {
+            unlock();
+        }
+        out.run();
+        StopReport report = awaitTerminated();
+        flushEvents();
+        return report;
+    }
+
+    public boolean awaitTermination(long nanos) throws InterruptedException {
+        lock.lock();
+        try {
+            while (phase != Phase.TERMINATED) {
+                if (nanos <= 0) {
+                    return false;
+                }
+                publishEvents();
+                nanos = phaseChanged.awaitNanos(nanos);
+            }
+            return true;
+        } finally {
+            unlock();
+        }
+    }
+
+    public Optional<Throwable> terminationCause() {
+        lock.lock();
+        try {
+            return Optional.ofNullable(terminationCause);
+        } finally {
+            unlock();
+        }
+    }
+
+    public void serve(ServiceContext ctx) throws Exception {
+        SupervisorCore hostSupervisor = ctx instanceof Run r ? r.child.owner : null;
+        if (hostSupervisor != null && parent != hostSupervisor) {
+            bindAsParentOf(this, hostSupervisor);
+        }
+        ServeHost serveHost = new ServeHost();
+        Outbox out = new Outbox();
+        lock.lock();
+        try {
+            if (startedAsRoot) {
+                throw new IllegalStateException("supervisor \"" + name() + "\" was started as a root; it cannot be served");
+            }
+            if (host != null || phase == Phase.RUNNING || phase == Phase.STOPPING) {
+                throw new IllegalStateException("supervisor \"" + name() + "\" is already running");
+            }
+            if (stoppedForGood) {
+                throw new DoNotRestartException("supervisor \"" + name() + "\" was stopped with stop()");
+            }
+            begin(serveHost, hostSupervisor, out);
+        } finally {
+            unlock();
+        }
+        out.run();
+        ctx.onStop(() -> stopFrom(serveHost));
+        boolean interrupted = false;
+        while (true) {
+            try {
+                serveHost.ended.await();
+                break;
+            } catch (InterruptedException e) {
+                if (!ctx.isStopping() && !interrupted) {
+                    interrupted = true;
+                    stopFrom(serveHost);
+                }
+            }
+        }
+        if (interrupted) {
+            throw new InterruptedException("supervisor \"" + name() + "\" was interrupted");
+        }
+        if (serveHost.outcome != null) {
+            throw asException(serveHost.outcome);
+        }
+    }
+
+    // ---------------------------------------------------------------- the state machine (under lock)
+
+    /** Begins a run of this supervisor: starts every child in add order. */
+    private void begin(Host newHost, SupervisorCore hostSupervisor, Outbox out) {
+        host = newHost;
+        path = hostSupervisor == null ? List.of(name()) : append(hostSupervisor.path, name());
+        channel = ownChannel != null ? ownChannel
+                : hostSupervisor != null ? hostSupervisor.channel
+                : defaultChannel();
+        phase = Phase.RUNNING;
+        terminationCause = null;
+        lastReport = null;
+        failures.forgetFailures();
+        phaseChanged.signalAll();
+        for (Child child : children) {
+            child.markWaiting();
+            startRun(child, out);
+        }
+    }
+
+    private void startRun(Child child, Outbox out) {
+        int restarts = child.everStarted ? ++child.restarts : 0;
+        SupervisorCore sub = subOf(child);
+        if (sub != null) {
+            Run run = new Run(child, restarts);
+            attach(child, run, restarts);
+            out.add(() -> sub.beginAsChildOf(run));
+            return;
+        }
+        Run run = new Run(child, restarts);
+        Thread thread;
+        try {
+            thread = newThread(run);
+        } catch (Throwable t) {
+            if (child.everStarted) {
+                child.restarts--;
+            }
+            // Terminate after the lock is released: callers may be iterating the children.
+            IllegalStateException cause = new IllegalStateException("supervisor \"" + name()
+                    + "\" could not create a thread for \"" + child.name() + "\"", t);
+            out.add(() -> terminate(cause));
+            return;
+        }
+        run.thread = thread;
+        attach(child, run, restarts);
+        out.add(() -> startThread(run));   // after the lock: a start can block on the JDK's own locks
+    }
+
+    /** Starts a run's thread; a stop request that came first is delivered again, to the live thread. */
+    private static void startThread(Run run) {
+        run.thread.start();
+        if (run.stopRequested) {
+            run.interruptThread();
+        }
+    }
+
+    private void attach(Child child, Run run, int restarts) {
+        child.everStarted = true;
+        child.run = run;
+        emit(new ServiceStarted(name(), child.name(), restarts), child);
+    }
+
+    private Thread newThread(Run run) {
+        ThreadFactory factory = config.threadFactory();
+        if (factory == null) {
+            return virtualThreads.name(name() + "/" + run.child.name()).unstarted(run);
+        }
+        Thread thread = factory.newThread(run);
+        if (thread == null) {
+            throw new IllegalStateException("threadFactory returned null");
+        }
+        return thread;
+    }
+
+    /** A leaf run's thread is done with the service: queue its end, combine if nobody does. */
+    void leafRunEnded(Run run) {
+        Run head;
+        do {
+            head = endedRuns;
+            run.nextEnded = head;
+        } while (!ENDED.compareAndSet(this, head, run));
+        if (combining.compareAndSet(false, true)) {
+            combineEndedRuns();
+        }
+    }
+
+    /**
+     * Processes the ends of leaf runs, queued by their threads. One ending thread at a time (the
+     * one that set {@code combining}) takes the lock and processes every queued end; the others
+     * queue theirs and exit at once. So 100,000 children ending together never convoy on the
+     * lock, and no API caller is ever drafted into processing a restart storm.
+     */
+    private void combineEndedRuns() {
+        while (true) {
+            Outbox out = new Outbox();
+            EventChannel toSignal;
+            lock.lock();
+            try {
+                processEndedRuns(out);
+            } finally {
+                toSignal = unlockSignallingLater();
+            }
+            out.run();        // restarts first: the listener's drainer must not delay them
+            signal(toSignal);
+            combining.set(false);
+            // An end queued after the last poll but before the flag cleared has no combiner yet.
+            if (endedRuns == null || !combining.compareAndSet(false, true)) {
+                return;
+            }
+        }
+    }
+
+    /** Takes every queued end at once (one atomic swap, not one per run) and processes them in order. */
+    private void processEndedRuns(Outbox out) {
+        Run newest = (Run) ENDED.getAndSet(this, null);
+        if (newest == null) {
+            return;
+        }
+        if (newest.nextEnded == null) {     // the usual case outside mass stops: one end
+            onRunEnded(newest, newest.endThrown, out);
+            return;
+        }
+        // Reversed through a fresh list, not by relinking the runs: runs long in the old
+        // generation would pay a GC write barrier for each link rewritten.
+        ArrayList<Run> newestFirst = new ArrayList<>();
+        for (Run r = newest; r != null; ) {
+            Run next = r.nextEnded;
+            r.nextEnded = null;
+            newestFirst.add(r);
+            r = next;
+        }
+        for (int i = newestFirst.size() - 1; i >= 0; i--) {
+            Run run = newestFirst.get(i);
+            onRunEnded(run, run.endThrown, out);
+        }
+    }
+
+    /** A run ended: on the run's own thread, or (child supervisors) after their last child ended. */
+    private void runEnded(Run run, Throwable thrown) {
+        Outbox out = new Outbox();
+        lock.lock();
+        try {
+            onRunEnded(run, thrown, out);
+        } finally {
+            unlock();
+        }
+        out.run();
+    }
+
+    private void onRunEnded(Run run, Throwable thrown, Outbox out) {
+        if (run.ended) {
+            return;
+        }
+        run.ended = true;
+        if (runWaiters > 0) {
+            runEnded.signalAll();
+        }
+        if (run.deadline != null) {
+            run.deadline.runGone();
+        }
+        if (run.abandoned) {        // its end was already reported as ServiceStopTimeout
+            abandoned.remove(run);
+            if (Outcome.isFatal(thrown)) {
+                beginShutdown(thrown, out);
+            }
+            return;
+        }
+        Child child = run.child;
+        detach(child);
+        if (run.stopRequested) {
+            emit(new ServiceStopped(name(), child.name()), child);
+            afterStop(child);
+            if (Outcome.isFatal(thrown)) {   // a stopped run is not a failure, but a broken JVM still ends the tree
+                beginShutdown(thrown, out);
+            }
+        } else {
+            decide(child, Outcome.of(thrown), out);
+        }
+        settleBatches(out);
+    }
+
+    /** What to do with a child whose run ended on its own (API.md's table). */
+    private void decide(Child child, Outcome outcome, Outbox out) {
+        Restart restart = child.spec.restart();
+        switch (outcome.kind()) {
+            case FATAL, TERMINATE_TREE -> {
+                child.lastFailure = outcome.thrown();
+                emitFailed(child, new ServiceFailed(name(), child.name(), outcome.thrown(), currentFailures(), threshold(),
+                        false), FailureAction.TERMINATE);
+                beginShutdown(outcome.decisive(), out);
+            }
+            case DO_NOT_RESTART -> complete(child);
+            case RETURNED -> {
+                if (restart == Restart.PERMANENT) {
+                    countedFailure(child, null, out);
+                } else {
+                    complete(child);
+                }
+            }
+            case FAILED -> {
+                child.lastFailure = outcome.thrown();
+                if (restart == Restart.TEMPORARY) {
+                    emitFailed(child, new ServiceFailed(name(), child.name(), outcome.thrown(), currentFailures(),
+                            threshold(), false), FailureAction.REMOVE);
+                    drop(child);
+                } else {
+                    countedFailure(child, outcome.thrown(), out);
+                }
+            }
+        }
+    }
+
+    private void complete(Child child) {
+        emit(new ServiceCompleted(name(), child.name()), child);
+        drop(child);
+    }
+
+    private void countedFailure(Child child, Throwable cause, Outbox out) {
+        long now = config.clock().nanoTime();
+        double count = failures.record(now);
+        if (phase != Phase.RUNNING) {        // stopping: nothing restarts
+            emitFailed(child, new ServiceFailed(name(), child.name(), cause, count, threshold(), false), FailureAction.STOP);
+            afterStop(child);
+            return;
+        }
+        if (failures.exceeded(count)) {
+            startBackoff(now);
+        }
+        List<Child> siblings = Wave.siblingsToRestart(config.strategy(), child, children);
+        boolean waits = failures.inBackoff();
+        emitFailed(child, new ServiceFailed(name(), child.name(), cause, count, threshold(), !waits),
+                waits ? FailureAction.BACKOFF : FailureAction.RESTART);
+        if (!siblings.isEmpty()) {
+            joinWave(child, siblings);
+        } else if (failures.inBackoff()) {
+            child.idleState = ChildState.BACKOFF;
+        } else {
+            startRun(child, out);
+        }
+    }
+
+    /** Starts or widens a strategy restart: stop the siblings, then restart all in add order. */
+    private void joinWave(Child failed, List<Child> siblings) {
+        if (wave == null) {
+            wave = new Wave(config.stopOrder());
+        }
+        wave.join(failed, siblings).forEach(this::drop);
+    }
+
+    /** Checks whether a strategy restart or the supervisor's own stop can move on. */
+    private void settleBatches(Outbox out) {
+        if (wave != null && wave.batch.advance(stopRequester, out)) {
+            Wave done = wave;
+            wave = null;
+            for (Child c : children) {
+                if (done.restarts(c) && phase == Phase.RUNNING) {
+                    if (failures.inBackoff()) {
+                        c.idleState = ChildState.BACKOFF;
+                    } else {
+                        startRun(c, out);
+                    }
+                }
+            }
+        }
+        if (shutdown != null && shutdown.advance(stopRequester, out)) {
+            shutdown = null;
+            finishRun(out);
+        }
+    }
+
+    /**
+     * Asks runs to stop: flags, onStop actions, interrupts (or, for child supervisors, their own
+     * stop), then one shared timer per distinct shutdown timeout. A zero timeout abandons a run at
+     * once: it cannot have ended while this lock is held.
+     */
+    private void requestStops(List<Run> runs, Outbox out) {
+        StopDeadlines deadlines = new StopDeadlines();
+        List<Run> toInterrupt = new ArrayList<>(runs.size());
+        for (Run run : runs) {
+            if (run == null || run.stopRequested || run.ended) {
+                continue;
+            }
+            run.stopRequested = true;
+            SupervisorCore sub = run.sub();
+            if (sub != null) {
+                out.add(() -> sub.stopAsChild(run));
+            } else {
+                List<Runnable> actions = run.requestStop();
+                if (actions != null) {
+                    out.add(() -> run.startOnStopActions(actions));   // before the interrupts below
+                }
+                toInterrupt.add(run);
+            }
+            deadlines.add(run, shutdownTimeoutOf(run.child));
+        }
+        if (!toInterrupt.isEmpty()) {
+            out.add(() -> interrupt(toInterrupt));   // after the lock: an interrupt takes the target's monitor
+        }
+        deadlines.forEachTimer((timeout, deadline) ->
+                deadline.timer = config.clock().schedule(timeout, () -> deadlineExpired(deadline)));
+        deadlines.dueNow().forEach(run -> abandon(run, out));
+    }
+
+    /**
+     * Interrupts the threads of runs asked to stop. A platform thread waking many virtual threads
+     * pays the scheduler's external submission for each (about 3x the cost of the same wake from
+     * a carrier, measured on 100,000 children), so a large fan-out is handed to one virtual thread.
+     * The stop flags are already set, and the deadlines do not depend on it: if no carrier is free
+     * for the fan-out, the children it would wake could not run either, and they time out.
+     */
+    private void interrupt(List<Run> runs) {
+        if (runs.size() < FAN_OUT_THRESHOLD || Thread.currentThread().isVirtual()) {
+            runs.forEach(Run::interruptThread);
+        } else {
+            Thread.ofVirtual().name(name() + "/stop").start(() -> runs.forEach(Run::interruptThread));
+        }
+    }
+
+    private void deadlineExpired(Deadline deadline) {
+        Outbox out = new Outbox();
+        lock.lock();
+        try {
+            // Runs that ended but whose end waits in the queue (no carrier was free for the
+            // combiner) did stop in time: they must not be reported as hung.
+            processEndedRuns(out);
+            for (Run run : deadline.runs) {
+                if (!run.ended && !run.abandoned) {
+                    abandon(run, out);
+                }
+            }
+            settleBatches(out);
+        } finally {
+            unlock();
+        }
+        out.run();
+    }
+
+    /** A run ignored its stop request past its timeout: report it, keep it only for StopReports. */
+    private void abandon(Run run, Outbox out) {
+        run.abandoned = true;
+        abandoned.add(run);
+        Child child = run.child;
+        detach(child);
+        emit(new ServiceStopTimeout(name(), child.name()), child);
+        afterStop(child);
+        if (run.sub() != null) {
+            run.sub().abandonedByParent(out);  // parent-before-child: this lock is held, the child's is taken
+        }
+    }
+
+    /**
+     * Its parent gave up waiting for it (a shutdown timeout): nobody waits for this subtree any
+     * more, so it must not go on restarting children while it winds down in its own order (their
+     * threads would appear after the ancestors' StopReports were made). Stops everything below at
+     * once, depth first and synchronously (only child locks are taken), so every descendant is
+     * STOPPING, and restarts nothing, before the caller releases its lock. What must happen outside
+     * the locks goes into the caller's outbox.
+     */
+    private void abandonedByParent(Outbox out) {
+        lockNested();
+        try {
+            if (phase == Phase.RUNNING) {
+                beginShutdown(null, out);
+            }
+            if (phase == Phase.STOPPING) {
+                List<Run> live = new ArrayList<>();
+                for (Child c : children) {
+                    if (c.run != null) {
+                        live.add(c.run);
+                    }
+                }
+                requestStops(live, out);    // all at once, whatever the stop order
+                for (Run r : live) {
+                    if (r.sub() != null && !r.abandoned) {
+                        r.sub().abandonedByParent(out);
+                    }
+                }
+                settleBatches(out);
+            }
+        } finally {
+            unlock();
+        }
+    }
+
+    private void detach(Child child) {
+        child.run = null;
+        if (child.batch != null) {
+            child.batch.memberGone(child);
+        }
+    }
+
+    /** A child's run is gone after a stop request: removed children go, the others wait. */
+    private void afterStop(Child child) {
+        if (child.removed || child.spec.restart() == Restart.TEMPORARY) {
+            drop(child);
+        } else {
+            child.markWaiting();
+        }
+    }
+
+    private void drop(Child child) {
+        if (!child.gone) {
+            child.gone = true;
+            children.remove(child);
+            retire(child);
+        }
+    }
+
+    /**
+     * A child supervisor that stops being a child may still hold runs that ignored their stop
+     * request (abandoned below it, alive): keep it for this supervisor's StopReports until it has
+     * none. Prunes the others at the same time, so removed supervisors do not pile up.
+     */
+    private void retire(Child child) {
+        if (subOf(child) != null) {
+            retiredSubs.removeIf(c -> !hasUnstopped(c));
+            if (hasUnstopped(child)) {
+                retiredSubs.add(child);
+            }
+        }
+    }
+
+    private static boolean hasUnstopped(Child subChild) {
+        return !subOf(subChild).unstoppedBelow(List.of()).isEmpty();
+    }
+
+    /** Removes a child for good, stopping its run; false if it is no longer a current child. */
+    private boolean requestRemoval(Child child, Outbox out) {
+        if (child.gone) {
+            return false;
+        }
+        if (child.removed && child.run != null) {
+            return true;                                   // already being removed
+        }
+        child.removed = true;
+        if (child.run == null) {
+            drop(child);
+        } else {
+            requestStops(List.of(child.run), out);
+            settleBatches(out);
+        }
+        return true;
+    }
+
+    /**
+     * Enters a backoff; {@code now} is the failure's clock reading (one reading per failure). The
+     * jitter is user code called under the lock (see the class comment).
+     */
+    private void startBackoff(long now) {
+        Duration delay = failures.begin(now);
+        long generation = failures.generation();
+        failures.armed(config.clock().schedule(delay, () -> backoffExpired(generation)));
+        emit(new BackoffStarted(name(), delay), backoffKey);
+    }
+
+    private void backoffExpired(long generation) {
+        Outbox out = new Outbox();
+        lock.lock();
+        try {
+            if (!failures.isCurrent(generation) || phase != Phase.RUNNING) {
+                return;
+            }
+            failures.end();
+            emit(new BackoffEnded(name()), backoffKey);
+            for (Child c : children) {
+                if (c.run == null && c.idleState == ChildState.BACKOFF && !c.removed) {
+                    startRun(c, out);
+                }
+            }
+        } finally {
+            unlock();
+        }
+        out.run();
+    }
+
+    /**
+     * Stops every child, then terminates. {@code cause} is null for a stop, or the
+     * TerminateTreeException / fatal error that terminates the supervisor. A fatal error that
+     * arrives while already stopping still becomes the cause: it must reach the root.
+     */
+    private void beginShutdown(Throwable cause, Outbox out) {
+        if (phase != Phase.RUNNING) {
+            if (phase == Phase.STOPPING && Outcome.isFatal(cause) && !Outcome.isFatal(terminationCause)) {
+                terminationCause = cause;
+            }
+            return;
+        }
+        phase = Phase.STOPPING;
+        terminationCause = cause;
+        failures.cutShort();
+        wave = null;                           // nothing restarts any more
+        shutdown = new StopBatch(config.stopOrder());
+        for (Child c : children) {
+            if (c.run != null) {
+                shutdown.add(c);
+            }
+        }
+        phaseChanged.signalAll();
+        settleBatches(out);
+    }
+
+    private void terminate(Throwable cause) {
+        Outbox out = new Outbox();
+        lock.lock();
+        try {
+            beginShutdown(cause, out);
+        } finally {
+            unlock();
+        }
+        out.run();
+    }
+
+    /** Every child's run is gone: terminate this run of the supervisor and tell its host. */
+    private void finishRun(Outbox out) {
+        phase = Phase.TERMINATED;
+        children.removeIf(c -> {
+            c.markWaiting();
+            boolean temporary = c.spec.restart() == Restart.TEMPORARY || c.removed;
+            if (temporary) {
+                c.gone = true;
+                retire(c);
+            }
+            return temporary;
+        });
+        lastReport = new StopReport(unstopped(List.of(name())));
+        emit(new SupervisorTerminated(name(), terminationCause), null);
+        phaseChanged.signalAll();
+        Host ended = host;
+        host = null;
+        Throwable outcome = outcomeForHost();
+        out.add(() -> ended.ended(outcome));
+        if (pendingRun != null) {
+            Run next = pendingRun;
+            pendingRun = null;
+            out.add(() -> beginAsChildOf(next));
+        }
+    }
+
+    /** What this run's end means to whoever ran it (API.md: propagation rules). */
+    private Throwable outcomeForHost() {
+        Throwable cause = terminationCause;
+        if (Outcome.isFatal(cause)) {
+            return cause;
+        }
+        if (cause instanceof TerminateTreeException tte) {
+            return config.propagateTermination() ? tte
+                    : new DoNotRestartException("supervisor \"" + name() + "\" terminated; propagateTermination is false", tte);
+        }
+        if (stoppedForGood) {
+            return new DoNotRestartException("supervisor \"" + name() + "\" was stopped with stop()");
+        }
+        return null;
+    }
+
+    /**
+     * Every run below this supervisor that is still running, depth first in add order. Every child
+     * supervisor is asked, whether its own run is still going or not (current or retired): runs it
+     * abandoned outlive its run.
+     */
+    private List<UnstoppedService> unstopped(List<String> path) {
+        List<Run> leaves = new ArrayList<>();
+        for (Run run : abandoned) {
+            if (run.sub() == null) {
+                leaves.add(run);
+            }
+        }
+        List<Child> subs = new ArrayList<>(retiredSubs);
+        for (Child c : children) {
+            if (subOf(c) != null) {
+                subs.add(c);
+            } else if (c.run != null) {
+                leaves.add(c.run);
+            }
+        }
+        leaves.sort(java.util.Comparator.comparingLong(r -> r.child.seq));
+        subs.sort(java.util.Comparator.comparingLong(c -> c.seq));
+        List<UnstoppedService> result = new ArrayList<>();
+        int next = 0;
+        for (Child subChild : subs) {
+            for (; next < leaves.size() && leaves.get(next).child.seq < subChild.seq; next++) {
+                result.add(new UnstoppedService(path, leaves.get(next).child.name()));
+            }
+            SupervisorCore sub = subOf(subChild);
+            List<String> subPath = new ArrayList<>(path);
+            subPath.add(sub.name());
+            result.addAll(sub.unstoppedBelow(subPath));
+        }
+        for (; next < leaves.size(); next++) {
+            result.add(new UnstoppedService(path, leaves.get(next).child.name()));
+        }
+        return result;
+    }
+
+    private List<UnstoppedService> unstoppedBelow(List<String> path) {
+        lockNested();    // parent's lock is held: parent-before-child is the lock order
+        try {
+            return unstopped(path);
+        } finally {
+            unlock();
+        }
+    }
+
+    /**
+     * Takes this child supervisor's lock while the caller holds its parent's. Spins instead of
+     * parking: a virtual thread that parked here would need a free carrier to go on, and with every
+     * carrier held by children spinning on the CPU it would keep the parent locked, and the timer
+     * thread behind it. Nothing parks while holding a supervisor's lock (scheduling on the system
+     * clock, thread starts and interrupts never do; they run after the lock is released), so the
+     * spin lasts at most one critical section.
+     */
+    private void lockNested() {
+        while (!lock.tryLock()) {
+            Thread.onSpinWait();
+        }
+    }
+
+    /**
+     * Records an event of the locked section in progress; {@link #unlock()} publishes the section's
+     * events together, so a listener never sees an event before every effect of the section that
+     * emitted it (a timer it scheduled, a child it started) is in place.
+     */
+    private void emit(SupervisorEvent event, EventChannel.SpanKey key) {
+        record(event, key, null);
+    }
+
+    private void emitFailed(Child child, ServiceFailed event, FailureAction action) {
+        record(event, child, action);
+    }
+
+    private void record(SupervisorEvent event, EventChannel.SpanKey key, FailureAction action) {
+        totals.count(event);
+        if (sectionTime == null) {
+            sectionTime = config.clock().instant();   // one reading per section, not per event
+        }
+        unpublished.add(event, key, sectionTime, path, action);
+    }
+
+    /** Releases the lock; every lock release goes through here (or {@link #publishEvents} first). */
+    private void unlock() {
+        signal(unlockSignallingLater());
+    }
+
+    /** Releases the lock like {@link #unlock()}; the caller signals the returned channel, if any, when it suits it. */
+    private EventChannel unlockSignallingLater() {
+        EventChannel toSignal = publish();
+        lock.unlock();
+        return toSignal;
+    }
+
+    /** Publishes before a condition wait (which releases the lock without {@link #unlock()}). */
+    private void publishEvents() {
+        signal(publish());
+    }
+
+    /** Starts or wakes a channel's drainer, after the lock: a thread start can block on the JDK's own locks. */
+    private static void signal(EventChannel toSignal) {
+        if (toSignal != null) {
+            toSignal.signal();
+        }
+    }
+
+    /** Pushes this section's events; returns the channel if the caller must signal its drainer. */
+    /** The channel of a root that set no listener: the default logging, made once. */
+    private EventChannel defaultChannel() {
+        if (defaultChannel == null) {
+            defaultChannel = new EventChannel(EventListener.logging(), channelOwner, config.eventBuffer());
+        }
+        return defaultChannel;
+    }
+
+    private static List<String> append(List<String> parentPath, String name) {
+        List<String> path = new ArrayList<>(parentPath.size() + 1);
+        path.addAll(parentPath);
+        path.add(name);
+        return List.copyOf(path);
+    }
+
+    /** The key of this supervisor's backoff events in its channel's drop accounting. */
+    private static final class BackoffKey implements EventChannel.SpanKey {
+        private boolean startDropped;
+
+        @Override
+        public boolean startDropped() {
+            return startDropped;
+        }
+
+        @Override
+        public void startDropped(boolean dropped) {
+            startDropped = dropped;
+        }
+    }
+
+    /** What this supervisor's own channel may ask of it. */
+    private final class ChannelOwner implements EventChannel.Owner {
+        @Override
+        public String name() {
+            return config.name();
+        }
+
+        @Override
+        public EventContext contextNow() {
+            List<String> p = path;
+            return new EventContext(config.clock().instant(), p == null ? List.of(config.name()) : p,
+                    Optional.empty(), Optional.empty());
+        }
+
+        @Override
+        public void listenerFailedFatally(Throwable error) {
+            terminate(error);   // a broken JVM ends the tree, as when a run throws it
+        }
+    }
+
+    /**
+     * Waits, in real time and at most {@code eventFlushTimeout}, until the events of this tree's
+     * last runs have reached their listeners, so that a program that stops and exits loses none.
+     * Called without any lock; a listener that calls {@code stop()} does not wait for itself.
+     */
+    private void flushEvents() throws InterruptedException {
+        long deadline = System.nanoTime() + SystemClock.saturatedNanos(config.eventFlushTimeout());
+        for (EventChannel c : channelsOfTree()) {
+            if (!c.awaitDelivered(deadline - System.nanoTime())) {
+                return;
+            }
+        }
+    }
+
+    private void flushEventsQuietly() {
+        try {
+            flushEvents();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The channels of this supervisor's last run and of every child supervisor's, deepest last. */
+    private Set<EventChannel> channelsOfTree() {
+        Set<EventChannel> channels = new LinkedHashSet<>();
+        List<SupervisorCore> toVisit = new ArrayList<>(List.of(this));
+        for (int i = 0; i < toVisit.size(); i++) {
+            SupervisorCore s = toVisit.get(i);
+            s.lock.lock();
+            try {
+                if (s.channel != null) {
+                    channels.add(s.channel);
+                }
+                for (Child c : s.children) {
+                    SupervisorCore sub = subOf(c);
+                    if (sub != null) {
+                        toVisit.add(sub);
+                    }
+                }
+            } finally {
+                s.unlock();
+            }
+        }
+        return channels;
+    }
+
+    private EventChannel publish() {
+        sectionTime = null;
+        EventChannel c = channel;
+        if (c == null) {
+            unpublished.clear();
+            return null;
+        }
+        return c.publish(unpublished) ? c : null;
+    }
+
+    private double currentFailures() {
+        return failures.current(config.clock().nanoTime());
+    }
+
+    private double threshold() {
+        return config.failureThreshold();
+    }
+
+    private Duration shutdownTimeoutOf(Child child) {
+        Duration own = child.spec.shutdownTimeout();
+        return own != null ? own : config.shutdownTimeout();
+    }
+
+    // ---------------------------------------------------------------- hosting: root, parent, serve()
+
+    /** Whoever runs a run of this supervisor, told (outside every lock) when that run ends. */
+    private interface Host {
+        void ended(Throwable outcome);
+    }
+
+    private static final Host ROOT = outcome -> { };
+
+    /** The host of a run started by {@link #serve}: the serving thread waits on it. */
+    private static final class ServeHost implements Host {
+        final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+        volatile Throwable outcome;
+
+        @Override
+        public void ended(Throwable outcome) {
+            this.outcome = outcome;
+            ended.countDown();
+        }
+    }
+
+    /** Called by the parent (outside its lock) to begin a run of this child supervisor. */
+    private void beginAsChildOf(Run run) {
+        SupervisorCore parentSupervisor = run.child.owner;
+        Outbox out = new Outbox();
+        lock.lock();
+        try {
+            if (host != null) {
+                // The parent gave up waiting for the previous run (its shutdown timeout) and restarted
+                // it while that run is still stopping: begin once it has finished, never two at once.
+                // Even a run already asked to stop waits: its end must not be reported while this
+                // supervisor is still stopping (a child supervisor is TERMINATED before its end).
+                if (host instanceof ChildHost h && h.run().stopRequested) {
+                    beginShutdown(null, out);             // its stop request may not have arrived yet
+                }
+                if (pendingRun != null) {                 // superseded before it began: it ends stopped
+                    Run superseded = pendingRun;
+                    out.add(() -> parentSupervisor.runEnded(superseded, null));
+                }
+                pendingRun = run;
+            } else if (run.stopRequested) {               // stopped before it began
+                if (phase == Phase.NEW) {                 // its run is over: TERMINATED, like any ended run
+                    phase = Phase.TERMINATED;
+                    lastReport = new StopReport(List.of());
+                    phaseChanged.signalAll();
+                }
+                out.add(() -> parentSupervisor.runEnded(run, null));
+            } else if (stoppedForGood) {
+                out.add(() -> parentSupervisor.runEnded(run,
+                        new DoNotRestartException("supervisor \"" + name() + "\" was stopped with stop()")));
+            } else {
+                begin(new ChildHost(parentSupervisor, run), parentSupervisor, out);
+            }
+        } finally {
+            unlock();
+        }
+        out.run();
+    }
+
+    private record ChildHost(SupervisorCore parent, Run run) implements Host {
+        @Override
+        public void ended(Throwable outcome) {
+            parent.runEnded(run, outcome);
+        }
+    }
+
+    /** Called by the parent (outside its lock) when it asks this child supervisor's run to stop. */
+    private void stopAsChild(Run run) {
+        Outbox out = new Outbox();
+        lock.lock();
+        try {
+            if (host instanceof ChildHost h && h.run() == run) {
+                beginShutdown(null, out);
+            }
+        } finally {
+            unlock();
+        }
+        out.run();
+    }
+
+    private void stopFrom(Host requester) {
+        Outbox out = new Outbox();
+        lock.lock();
+        try {
+            if (host == requester) {
+                beginShutdown(null, out);
+            }
+        } finally {
+            unlock();
+        }
+        out.run();
+    }
+
+    /** Makes this supervisor the parent of {@code sub}, for good. */
+    private void bindAsParentOf(SupervisorCore sub, String childName) {
+        if (sub == this) {
+            throw new IllegalArgumentException("supervisor \"" + name() + "\" cannot be its own child (\"" + childName + "\")");
+        }
+        bindAsParentOf(sub, this);
+    }
+
+    private static void bindAsParentOf(SupervisorCore sub, SupervisorCore newParent) {
+        BINDING.lock();
+        try {
+            for (SupervisorCore p = newParent; p != null; p = p.parent) {
+                if (p == sub) {
+                    throw new IllegalArgumentException("supervisor \"" + sub.name() + "\" is an ancestor of \""
+                            + newParent.name() + "\"; adding it would make a cycle");
+                }
+            }
+            sub.lock.lock();
+            try {
+                if (sub.parent != null) {
+                    throw new IllegalStateException("supervisor \"" + sub.name() + "\" is already a child of \""
+                            + sub.parent.name() + "\"; a supervisor has at most one parent");
+                }
+                if (sub.startedAsRoot || sub.phase != Phase.NEW || sub.host != null) {
+                    throw new IllegalStateException("supervisor \"" + sub.name() + "\" was already started; "
+                            + "only a new supervisor can become a child");
+                }
+                sub.parent = newParent;
+            } finally {
+                sub.unlock();
+            }
+        } finally {
+            BINDING.unlock();
+        }
+    }
+
+    private static void unbind(SupervisorCore sub) {
+        BINDING.lock();
+        try {
+            sub.parent = null;
+        } finally {
+            BINDING.unlock();
+        }
+    }
+
+    private Child ownChild(ServiceRef ref) {
+        if (!(ref instanceof Child child) || child.owner != this) {
+            String what = ref instanceof Child ? ref.toString()
+                    : "ServiceRef \"" + ref.name() + "\" (" + ref.getClass().getName() + ", not made by a supervisor)";
+            throw new IllegalArgumentException(what + " is not a child of supervisor \"" + name() + "\"");
+        }
+        return child;
+    }
+
+    private static Exception asException(Throwable t) {
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return (Exception) t;
+    }
+}
