@@ -120,6 +120,19 @@ public final class Supervisor implements Service, AutoCloseable {
     }
 
     /**
+     * Whether this supervisor was added to another one as a child (for good: a supervisor has at
+     * most one parent, ever). A child is run by its parent and never started on its own, so code
+     * that manages a set of supervisors (a framework's lifecycle, a health endpoint) starts and
+     * reports only those that are not children.
+     *
+     * @return true once another supervisor's {@code add} accepted this one, or it was served by a
+     *         run of another supervisor
+     */
+    public boolean isChild() {
+        return core.hasParent();
+    }
+
+    /**
      * Adds a {@link Restart#PERMANENT} child with the default shutdown timeout; see {@link #add(ChildSpec)}.
      *
      * @param name    unique among the current children; not blank
@@ -329,6 +342,7 @@ public final class Supervisor implements Service, AutoCloseable {
         private Duration failureBackoff = Duration.ofSeconds(15);
         private Jitter backoffJitter = Jitter.uniform(0.5);
         private Duration shutdownTimeout = Duration.ofSeconds(10);
+        private Duration shutdownDeadline;
         private StopOrder stopOrder = StopOrder.REVERSE;
         private boolean propagateTermination = true;
         private EventListener listener;
@@ -424,7 +438,27 @@ public final class Supervisor implements Service, AutoCloseable {
         }
 
         /**
-         * The order of stops. Default {@link StopOrder#REVERSE}.
+         * The longest a whole shutdown of this supervisor may take ({@link Supervisor#stop()}, or its
+         * termination), on its clock, whatever the stop order and the children's own shutdown
+         * timeouts. When it passes, every child not yet asked to stop is asked now, and every run
+         * still going is abandoned at once ({@link SupervisorEvent.ServiceStopTimeout}) and listed in
+         * the {@link StopReport}. Default: none, a shutdown is bounded by the children's timeouts
+         * only (their sum under REVERSE). Useful under a process manager's grace period: a REVERSE
+         * stop of many children that each take their time then still ends in time, reporting the
+         * ones it had to give up on. Zero abandons every run that has not ended at once.
+         *
+         * @param deadline the most a shutdown may take
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder shutdownDeadline(Duration deadline) {
+            this.shutdownDeadline = nonNegative(deadline, "shutdownDeadline");
+            return this;
+        }
+
+        /**
+         * The order of stops. Default {@link StopOrder#REVERSE}; see {@link StopOrder} for which to
+         * choose.
          *
          * @param order REVERSE or PARALLEL
          * @return this builder
@@ -541,7 +575,7 @@ public final class Supervisor implements Service, AutoCloseable {
          */
         public Supervisor build() {
             return new Supervisor(new Config(name, strategy, failureThreshold, failureDecay, failureBackoff,
-                    backoffJitter, shutdownTimeout, stopOrder, propagateTermination, listener, eventBuffer,
+                    backoffJitter, shutdownTimeout, shutdownDeadline, stopOrder, propagateTermination, listener, eventBuffer,
                     eventFlushTimeout, clock,
                     threadFactory));
         }

@@ -227,7 +227,7 @@ public final class SupervisorProcess {
         }
         if (report.isEmpty()) {
             say(inHook, Level.WARNING, root.name() + ": still stopping after the grace period of " + gracePeriod
-                    + "; still running among the root's children: " + describeRunning(root.children())
+                    + "; still running: " + describeRunning(root.health())
                     + "; exit status " + status);
         } else if (!report.get().clean()) {
             say(inHook, Level.WARNING, root.name() + ": stopped" + within(request, took) + ", but left running: "
@@ -393,14 +393,21 @@ public final class SupervisorProcess {
     }
 
     /** The children that have not ended: during a stop, an ended child is WAITING. */
-    private static String describeRunning(List<ChildInfo> children) {
+    /** Every leaf of the tree that has not stopped, depth first in add order: "app/inner/c (RUNNING)". */
+    private static String describeRunning(SupervisorHealth health) {
         List<String> names = new ArrayList<>();
-        for (ChildInfo c : children) {
-            if (c.state() != ChildState.WAITING) {
-                names.add(c.name() + " (" + c.state() + ")");
+        collectRunning(health.name(), health, names);
+        return names.toString();
+    }
+
+    private static void collectRunning(String path, SupervisorHealth health, List<String> into) {
+        for (ChildHealth c : health.children()) {
+            if (c.supervisor().isPresent()) {
+                collectRunning(path + "/" + c.name(), c.supervisor().get(), into);
+            } else if (c.state() != ChildState.WAITING) {
+                into.add(path + "/" + c.name() + " (" + c.state() + ")");
             }
         }
-        return names.toString();
     }
 
     /** How long our stop took, when we requested it; otherwise the tree had ended before we looked. */

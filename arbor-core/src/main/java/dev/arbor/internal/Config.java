@@ -14,6 +14,7 @@ import java.util.concurrent.ThreadFactory;
  * validated every value.
  * {@code listener} is null when the builder set none: a child supervisor then inherits its
  * parent's, a root logs. {@code threadFactory} is null for the default (named virtual threads).
+ * {@code shutdownDeadline} is null when a shutdown is bounded only by the children's own timeouts.
  */
 public record Config(String name,
               Strategy strategy,
@@ -22,6 +23,7 @@ public record Config(String name,
               Duration failureBackoff,
               Jitter backoffJitter,
               Duration shutdownTimeout,
+              Duration shutdownDeadline,
               StopOrder stopOrder,
               boolean propagateTermination,
               EventListener listener,

@@ -1,5 +1,6 @@
 package dev.arbor.internal;
 
+import dev.arbor.Cancellable;
 import dev.arbor.ChildHealth;
 import dev.arbor.ChildInfo;
 import dev.arbor.ChildSpec;
@@ -243,6 +244,7 @@ public final class SupervisorCore {
     private final EventTotals totals = new EventTotals();
     private Wave wave;                       // a strategy restart in progress
     private StopBatch shutdown;              // the supervisor's own stop in progress
+    private Cancellable shutdownTimer;       // its shutdownDeadline, if one is set
     private Throwable terminationCause;
     private StopReport lastReport;
 
@@ -264,6 +266,10 @@ public final class SupervisorCore {
     /** @return the supervisor's name */
     public String name() {
         return config.name();
+    }
+
+    public boolean hasParent() {
+        return parent != null;
     }
 
     public SupervisorState state() {
@@ -1110,8 +1116,43 @@ public final class SupervisorCore {
                 shutdown.add(c);
             }
         }
+        if (config.shutdownDeadline() != null) {
+            StopBatch batch = shutdown;
+            shutdownTimer = config.clock().schedule(config.shutdownDeadline(), () -> shutdownDeadlinePassed(batch));
+        }
         phaseChanged.signalAll();
         settleBatches(out);
+    }
+
+    /**
+     * The shutdown's deadline passed with runs still going: ask every member not yet asked, and
+     * abandon every run still going, so that the shutdown ends now.
+     */
+    private void shutdownDeadlinePassed(StopBatch batch) {
+        Outbox out = new Outbox();
+        lock.lock();
+        try {
+            processEndedRuns(out);        // runs whose end waits in the queue did stop in time
+            if (shutdown != batch) {
+                return;
+            }
+            List<Run> live = new ArrayList<>();
+            for (Child c : children) {
+                if (c.batch == batch && c.run != null) {
+                    live.add(c.run);
+                }
+            }
+            requestStops(live, out);      // the ones a REVERSE stop had not reached yet
+            for (Run run : live) {
+                if (!run.ended && !run.abandoned) {
+                    abandon(run, out);
+                }
+            }
+            settleBatches(out);
+        } finally {
+            unlock();
+        }
+        out.run();
     }
 
     private void terminate(Throwable cause) {
@@ -1128,6 +1169,10 @@ public final class SupervisorCore {
     /** Every child's run is gone: terminate this run of the supervisor and tell its host. */
     private void finishRun(Outbox out) {
         phase = Phase.TERMINATED;
+        if (shutdownTimer != null) {
+            shutdownTimer.cancel();
+            shutdownTimer = null;
+        }
         children.removeIf(c -> {
             c.markWaiting();
             boolean temporary = c.spec.restart() == Restart.TEMPORARY || c.removed;
@@ -1248,6 +1293,7 @@ public final class SupervisorCore {
             sectionTime = config.clock().instant();   // one reading per section, not per event
         }
         unpublished.add(event, key, sectionTime, path, action);
+        JfrEvents.record(event, path, action);
     }
 
     /** Releases the lock; every lock release goes through here (or {@link #publishEvents} first). */

@@ -20,7 +20,8 @@
  *       {@code dev.arbor.SupervisorProcess}.</li>
  *   <li>Events: {@link dev.arbor.internal.EventChannel} (delivery, one drainer per listener),
  *       {@link dev.arbor.internal.EventTotals} (counts for health) and
- *       {@link dev.arbor.internal.LoggingListener} (the default listener).</li>
+ *       {@link dev.arbor.internal.LoggingListener} (the default listener); {@code JfrEvents} (the
+ *       same events as JDK Flight Recorder events).</li>
  *   <li>Time: {@link dev.arbor.internal.SystemClock}, the lock-free timer behind
  *       {@code SupervisorClock.system()}.</li>
  * </ul>

@@ -72,6 +72,21 @@ class BuilderValidationTest {
         assertThatNullPointerException().isThrownBy(() -> builder.onEvent(null)).withMessageContaining("onEvent");
         assertThatNullPointerException().isThrownBy(() -> builder.clock(null)).withMessageContaining("clock");
         assertThatNullPointerException().isThrownBy(() -> builder.threadFactory(null)).withMessageContaining("threadFactory");
+        assertThatNullPointerException().isThrownBy(() -> builder.listener(null)).withMessageContaining("listener");
+        assertThatNullPointerException().isThrownBy(() -> builder.eventFlushTimeout(null)).withMessageContaining("eventFlushTimeout");
+        assertThatNullPointerException().isThrownBy(() -> builder.shutdownDeadline(null)).withMessageContaining("shutdownDeadline");
+    }
+
+    @Test
+    void theEventAndDeadlineSettingsRejectBadValuesWithTheirNameAndValue() {
+        assertThatThrownBy(() -> builder.eventBuffer(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("eventBuffer must be >= 1, was 0");
+        assertThatThrownBy(() -> builder.eventFlushTimeout(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("eventFlushTimeout must be >= 0, was PT-0.001S");
+        assertThatThrownBy(() -> builder.shutdownDeadline(Duration.ofSeconds(-2))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("shutdownDeadline must be >= 0, was PT-2S");
+        assertThat(builder.eventBuffer(1).eventFlushTimeout(Duration.ZERO).shutdownDeadline(Duration.ZERO).build().state())
+                .isEqualTo(SupervisorState.NEW);
     }
 
     @Test

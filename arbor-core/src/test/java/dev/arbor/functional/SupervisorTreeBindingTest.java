@@ -25,6 +25,19 @@ class SupervisorTreeBindingTest {
     }
 
     @Test
+    void isChildTellsAChildFromARootAndARefusedAddLeavesItARoot() {
+        Supervisor parent = supervisor("parent");
+        Supervisor child = supervisor("child");
+        Supervisor refused = supervisor("refused");
+        assertThat(child.isChild()).isFalse();
+        parent.add("child", child);
+        assertThat(child.isChild()).isTrue();
+        assertThat(parent.isChild()).isFalse();
+        assertThatThrownBy(() -> parent.add("child", refused)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(refused.isChild()).as("the name was taken: the add was undone").isFalse();
+    }
+
+    @Test
     void aSupervisorInASecondTreeIsRejected() throws Exception {
         Supervisor first = supervisor("first");
         Supervisor second = supervisor("second");

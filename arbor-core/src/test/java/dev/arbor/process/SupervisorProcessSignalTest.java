@@ -77,7 +77,7 @@ class SupervisorProcessSignalTest {
             assertThat(jvm.stdout()).as("stops in order: ready, then stubborn, which holds up the rest")
                     .containsSubsequence("stopped ready", "ignoring my stop").doesNotContain("stopped b");
             assertThat(jvm.stderr()).contains("arbor: app: still stopping after the grace period of PT1S; "
-                    + "still running among the root's children: [a (RUNNING), b (RUNNING), inner (RUNNING), stubborn (STOPPING)]")
+                    + "still running: [app/a (RUNNING), app/b (RUNNING), app/inner/c (RUNNING), app/stubborn (STOPPING)]")
                     .contains("exit status " + SupervisorProcess.UNSTOPPED);
         }
     }

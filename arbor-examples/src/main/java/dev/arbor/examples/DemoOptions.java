@@ -87,6 +87,7 @@ public record DemoOptions(int messages, double malformedShare, int workers, int 
               --sigkill-after N          run the demo in a child JVM, kill it with SIGKILL once it has
                                          processed N messages, run it again with --resume, and check
                                          that every message was processed or dead-lettered exactly once
+            """ + ObserveFlag.USAGE + """
               -h, --help                 print this help
 
             Durations: 500ms, 2s, 1.5s, 1m, 0, or ISO-8601 such as PT0.5S.

@@ -68,8 +68,11 @@ public final class Main {
             return 0;
         }
         DemoOptions options;
+        ObserveFlag observe;
         try {
-            options = DemoOptions.parse(args);
+            ObserveFlag.Split split = ObserveFlag.split(args);
+            observe = split.flag();
+            options = DemoOptions.parse(split.rest());
         } catch (UsageException e) {
             err.println("demo: " + e.getMessage());
             err.println("Run ./demo --help for the flags.");
@@ -79,7 +82,7 @@ public final class Main {
             if (options.sigkillAfter() > 0) {
                 return new CrashDrill(options, out, err).run(stop);
             }
-            QueueDemo demo = new QueueDemo(options, out, terminalColumns());
+            QueueDemo demo = new QueueDemo(options, out, terminalColumns(), observe);
             stop.onStop(demo::requestStop);
             DemoSummary summary = demo.run();
             summary.print(out);

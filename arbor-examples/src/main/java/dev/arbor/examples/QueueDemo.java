@@ -55,6 +55,7 @@ public final class QueueDemo {
     private final DemoOptions options;
     private final PrintStream out;
     private final int columns;
+    private final ObserveFlag observe;
     private volatile boolean stopRequested;
 
     /**
@@ -65,6 +66,19 @@ public final class QueueDemo {
      * @throws IllegalArgumentException if columns is negative
      */
     public QueueDemo(DemoOptions options, PrintStream out, int columns) {
+        this(options, out, columns, ObserveFlag.OFF);
+    }
+
+    /**
+     * @param options what to run
+     * @param out     where the header, the progress and nothing else go (the caller prints the summary)
+     * @param columns the terminal's width for the progress line; 0 if unknown
+     * @param observe whether to serve the live view of the tree while the demo runs ({@code --observe})
+     * @throws NullPointerException     if options, out or observe is null
+     * @throws IllegalArgumentException if columns is negative
+     */
+    public QueueDemo(DemoOptions options, PrintStream out, int columns, ObserveFlag observe) {
+        this.observe = Objects.requireNonNull(observe, "observe must not be null");
         this.options = Objects.requireNonNull(options, "options must not be null");
         this.out = Objects.requireNonNull(out, "out must not be null");
         if (columns < 0) {
@@ -130,7 +144,8 @@ public final class QueueDemo {
         DemoSummary.Outcome outcome;
         StopReport report;
         boolean eventsComplete;
-        try (ProgressLine progress = new ProgressLine(out, options.progress().resolve(), columns,
+        AutoCloseable view = observe.start(root, out);   // --observe; closed after the progress line
+        try (view; ProgressLine progress = new ProgressLine(out, options.progress().resolve(), columns,
                 () -> snapshot(startNanos, plan, ledger, deadLetters, stats, workers, cpu))) {
             try {
                 root.start();
