@@ -19,7 +19,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 ARGS="$*"
 
-MODE=full RUNS=5 WARMUP=1 FORKS=3 N=100000 CHILDREN=1000 SECS=10 OTP_BATCH=100 MESSAGES=2000000
+MODE=full RUNS=5 WARMUP=1 FORKS=3 N=100000 CHILDREN=1000 SECS=10 OTP_BATCH=100 MESSAGES=50000
 SYSTEMS=arbor,floor,pekko,suture,suture-return,otp,otp-1sup
 WORKLOADS=restart,spawnstop,storm,demo # demo: Arbor alone, with and without supervision in one JVM
 INSTALL=1 OUT="" MD="" PNG="" TIMEOUT=900

@@ -5,8 +5,11 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,7 +23,7 @@ import java.util.regex.Pattern;
  * @param burst               poison messages published at once, halfway through
  * @param rate                regular messages published per second; 0 for as fast as possible
  * @param work                simulated processing time per message
- * @param maxDeliveries       deliveries before the queue dead-letters a message
+ * @param maxDeliveries       deliveries before the broker dead-letters a message
  * @param crashBeforeAckShare share of valid messages whose first delivery crashes after processing
  * @param seed                seeds the message mix
  * @param deadLetterFile      where dead letters go
@@ -29,22 +32,33 @@ import java.util.regex.Pattern;
  * @param failureBackoff      its {@code failureBackoff}
  * @param timeout             how long to wait for the queue to drain before giving up
  * @param progress            how to show progress
+ * @param broker              which broker to run on
+ * @param dataDir             where the broker's journal, the processed ledger and the producer's
+ *                            position live
+ * @param resume              carry on from what a previous (killed) run left in the data directory
+ *                            and the dead-letter file, instead of starting afresh
+ * @param sigkillAfter        when positive: run the demo in a child JVM, kill it with SIGKILL once
+ *                            it has processed this many messages, and run it again with
+ *                            {@code resume}; 0 for a plain run
  */
 public record DemoOptions(int messages, double malformedShare, int workers, int burst, double rate, Duration work,
                           int maxDeliveries, double crashBeforeAckShare, long seed, Path deadLetterFile,
                           double failureThreshold, Duration failureDecay, Duration failureBackoff, Duration timeout,
-                          ProgressMode progress) {
+                          ProgressMode progress, BrokerKind broker, Path dataDir, boolean resume,
+                          int sigkillAfter) {
 
     /** The help text for {@code --help}. */
     public static final String USAGE = """
             Usage: ./demo [flags]
 
-            A queue-consumer service under Arbor: supervised workers parse JSON orders from an
-            in-memory at-least-once queue with Jackson. A malformed message crashes its worker;
-            Arbor restarts it; the queue redelivers the message and, after --max-deliveries
-            deliveries, moves it to a dead-letter file. Halfway through, a burst of poison
-            messages trips the supervisor's failure threshold, and its backoff parks the crashing
-            workers instead of letting them spin. At the end the numbers must add up.
+            A queue-consumer service under Arbor: supervised workers parse JSON orders from a
+            real message broker's queue (embedded Apache ActiveMQ Artemis by default) with
+            Jackson. A malformed message crashes its worker; Arbor restarts it; the broker
+            redelivers the message and, after --max-deliveries deliveries, moves it to its
+            dead-letter queue, which a supervised archiver writes to a dead-letter file. Halfway
+            through, a burst of poison messages trips the supervisor's failure threshold, and its
+            backoff parks the crashing workers instead of letting them spin. At the end the
+            numbers must add up.
 
             Flags (--flag value or --flag=value; the last one given wins):
               --messages N               messages to publish, burst included (default 3000)
@@ -64,13 +78,31 @@ public record DemoOptions(int messages, double malformedShare, int workers, int 
               --timeout DURATION         give up if the queue has not drained by then (default 60s)
               --progress MODE            auto, line, log or off (default auto: line on a terminal,
                                          else a line per second)
+              --broker NAME              artemis (embedded, the default) or rabbitmq (a local server;
+                                         ./demo --broker rabbitmq installs and runs one)
+              --data-dir PATH            the broker's journal, the processed ledger and the producer's
+                                         position (default: arbor-demo/data in the temp directory)
+              --resume                   carry on from what a killed run left in --data-dir and the
+                                         dead-letter file (artemis only)
+              --sigkill-after N          run the demo in a child JVM, kill it with SIGKILL once it has
+                                         processed N messages, run it again with --resume, and check
+                                         that every message was processed or dead-lettered exactly once
             """ + ObserveFlag.USAGE + """
               -h, --help                 print this help
 
             Durations: 500ms, 2s, 1.5s, 1m, 0, or ISO-8601 such as PT0.5S.
             Exit status: 0 when every message was processed or dead-lettered, none twice, and
-            nothing was left running; 1 otherwise; 2 for a bad command line.
+            nothing was left running; 1 otherwise; 2 for a bad command line. SIGTERM (or Ctrl-C)
+            stops the tree and prints the summary so far, then exits with 143 (130 for Ctrl-C).
             """;
+
+    /** Flags that take a value. */
+    private static final Set<String> VALUE_FLAGS = Set.of("--messages", "--malformed-share",
+            "--workers", "--burst", "--rate", "--work", "--max-deliveries", "--crash-before-ack-share", "--seed",
+            "--dead-letter", "--failure-threshold", "--failure-decay", "--failure-backoff", "--timeout", "--progress",
+            "--broker", "--data-dir", "--sigkill-after");
+    /** Flags that take none. */
+    private static final Set<String> SWITCHES = Set.of("--resume");
 
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m)?");
 
@@ -101,10 +133,20 @@ public record DemoOptions(int messages, double malformedShare, int workers, int 
         Objects.requireNonNull(timeout, "--timeout must not be null");
         require(timeout.isPositive(), "--timeout must be > 0, was " + timeout);
         Objects.requireNonNull(progress, "--progress must not be null");
+        Objects.requireNonNull(broker, "--broker must not be null");
+        Objects.requireNonNull(dataDir, "--data-dir must not be null");
+        require(sigkillAfter >= 0 && sigkillAfter <= messages,
+                "--sigkill-after must be in 0..messages (" + messages + "), was " + sigkillAfter);
+        // The crash-safety check resumes on the journal it killed, and only the embedded broker's
+        // journal belongs to the demo.
+        require(broker == BrokerKind.ARTEMIS || (!resume && sigkillAfter == 0),
+                "--resume and --sigkill-after need --broker artemis");
+        require(!(resume && sigkillAfter > 0), "--resume and --sigkill-after exclude each other");
     }
 
     /**
-     * Every default; dead letters go to {@code arbor-demo/dead-letters.jsonl} in the temp directory.
+     * Every default; dead letters go to {@code arbor-demo/dead-letters.jsonl} in the temp directory,
+     * and the embedded Artemis broker keeps its journal in {@code arbor-demo/data} there.
      *
      * <p>The supervisor settings are tuned against the message mix: the scattered malformed
      * messages (about 2.5 a second, three crashes each) keep the decayed failure count well under
@@ -114,7 +156,8 @@ public record DemoOptions(int messages, double malformedShare, int workers, int 
     public static DemoOptions defaults() {
         return new DemoOptions(3000, 0.01, 4, defaultBurst(3000), 250, Duration.ofMillis(2), 3, 0.005, 42,
                 Path.of(System.getProperty("java.io.tmpdir"), "arbor-demo", "dead-letters.jsonl"),
-                20, Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(60), ProgressMode.AUTO);
+                20, Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(60), ProgressMode.AUTO,
+                BrokerKind.ARTEMIS, Path.of(System.getProperty("java.io.tmpdir"), "arbor-demo", "data"), false, 0);
     }
 
     /** True if the arguments ask for help ({@code -h} or {@code --help} anywhere). */
@@ -151,17 +194,30 @@ public record DemoOptions(int messages, double malformedShare, int workers, int 
         Duration backoff = d.failureBackoff;
         Duration timeout = d.timeout;
         ProgressMode progress = d.progress;
+        BrokerKind broker = d.broker;
+        Path dataDir = d.dataDir;
+        boolean resume = d.resume;
+        int sigkillAfter = d.sigkillAfter;
 
         for (int i = 0; i < args.length; i++) {
             String arg = Objects.requireNonNull(args[i], "args[" + i + "] must not be null");
             if (!arg.startsWith("--")) {
                 throw new UsageException("unexpected argument '" + arg + "' (flags start with --)");
             }
-            String flag = arg;
-            String value;
             int eq = arg.indexOf('=');
+            String flag = eq >= 0 ? arg.substring(0, eq) : arg;
+            if (!VALUE_FLAGS.contains(flag) && !SWITCHES.contains(flag)) {
+                throw new UsageException("unknown flag " + flag);
+            }
+            if (SWITCHES.contains(flag)) {
+                if (eq >= 0) {
+                    throw new UsageException(flag + " takes no value, got '" + arg.substring(eq + 1) + "'");
+                }
+                resume = true;   // the only switch
+                continue;
+            }
+            String value;
             if (eq >= 0) {
-                flag = arg.substring(0, eq);
                 value = arg.substring(eq + 1);
             } else if (i + 1 < args.length) {
                 value = args[++i];
@@ -184,13 +240,16 @@ public record DemoOptions(int messages, double malformedShare, int workers, int 
                 case "--failure-backoff" -> backoff = parseDuration(flag, value);
                 case "--timeout" -> timeout = parseDuration(flag, value);
                 case "--progress" -> progress = parseMode(flag, value);
-                default -> throw new UsageException("unknown flag " + flag);
+                case "--broker" -> broker = parseBroker(flag, value);
+                case "--data-dir" -> dataDir = parsePath(flag, value);
+                case "--sigkill-after" -> sigkillAfter = parseInt(flag, value);
+                default -> throw new AssertionError("flag without a case: " + flag);
             }
         }
         try {
             return new DemoOptions(messages, malformedShare, workers, burst == null ? defaultBurst(messages) : burst,
                     rate, work, maxDeliveries, crashShare, seed, deadLetter, threshold, decay, backoff, timeout,
-                    progress);
+                    progress, broker, dataDir, resume, sigkillAfter);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -278,6 +337,39 @@ public record DemoOptions(int messages, double malformedShare, int workers, int 
         } catch (IllegalArgumentException e) {
             throw new UsageException(flag + " expects auto, line, log or off, got '" + text + "'");
         }
+    }
+
+    private static BrokerKind parseBroker(String flag, String text) throws UsageException {
+        try {
+            return BrokerKind.valueOf(text.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(flag + " expects artemis or rabbitmq, got '" + text + "'");
+        }
+    }
+
+    /**
+     * The same options as a command line that {@link #parse} turns back into them, for the child
+     * JVMs of {@code --sigkill-after}.
+     */
+    public List<String> toArgs() {
+        List<String> args = new ArrayList<>(List.of(
+                "--messages", Integer.toString(messages), "--malformed-share", Double.toString(malformedShare),
+                "--workers", Integer.toString(workers), "--burst", Integer.toString(burst),
+                "--rate", Double.toString(rate), "--work", work.toString(),
+                "--max-deliveries", Integer.toString(maxDeliveries),
+                "--crash-before-ack-share", Double.toString(crashBeforeAckShare), "--seed", Long.toString(seed),
+                "--dead-letter", deadLetterFile.toString(), "--failure-threshold", Double.toString(failureThreshold),
+                "--failure-decay", failureDecay.toString(), "--failure-backoff", failureBackoff.toString(),
+                "--timeout", timeout.toString(), "--progress", progress.name().toLowerCase(Locale.ROOT),
+                "--broker", broker.name().toLowerCase(Locale.ROOT), "--data-dir", dataDir.toString()));
+        if (resume) {
+            args.add("--resume");
+        }
+        if (sigkillAfter > 0) {
+            args.add("--sigkill-after");
+            args.add(Integer.toString(sigkillAfter));
+        }
+        return args;
     }
 
     private static void require(boolean ok, String message) {

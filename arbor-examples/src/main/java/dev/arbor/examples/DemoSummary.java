@@ -25,9 +25,21 @@ import java.util.stream.Collectors;
  * @param messages         where every message went
  * @param supervision      what Arbor reported
  * @param stopReport       what {@code stop()} on the root returned
+ * @param broker           the broker the run used, in a few words
+ * @param resumed          what a killed run had done before this one carried on; null for a fresh run
  */
 public record DemoSummary(Duration elapsed, Outcome outcome, String terminationCause, Messages messages,
-                          Supervision supervision, StopReport stopReport) {
+                          Supervision supervision, StopReport stopReport, String broker, Resumed resumed) {
+
+    /**
+     * What this run found when it resumed after a killed one ({@code --resume}).
+     *
+     * @param published    messages the killed run had published
+     * @param processed    ids in the processed ledger
+     * @param deadLettered letters in the dead-letter file
+     * @param onBroker     messages the broker still held
+     */
+    public record Resumed(long published, long processed, long deadLettered, long onBroker) {}
 
     /** How the wait for the queue to drain ended. */
     public enum Outcome {
@@ -36,7 +48,9 @@ public record DemoSummary(Duration elapsed, Outcome outcome, String terminationC
         /** The queue still held messages when {@code --timeout} ran out. */
         TIMED_OUT,
         /** The root supervisor terminated on its own. */
-        TERMINATED
+        TERMINATED,
+        /** A stop was requested (SIGTERM) before every message was accounted for. */
+        STOPPED
     }
 
     /**
@@ -107,8 +121,9 @@ public record DemoSummary(Duration elapsed, Outcome outcome, String terminationC
         }
     }
 
-    /** Rejects nulls (but terminationCause). */
+    /** Rejects nulls (but terminationCause and resumed). */
     public DemoSummary {
+        Objects.requireNonNull(broker, "broker must not be null");
         Objects.requireNonNull(elapsed, "elapsed must not be null");
         Objects.requireNonNull(outcome, "outcome must not be null");
         Objects.requireNonNull(messages, "messages must not be null");
@@ -129,6 +144,8 @@ public record DemoSummary(Duration elapsed, Outcome outcome, String terminationC
         switch (outcome) {
             case TIMED_OUT -> problems.add("the queue did not drain before --timeout; " + m.stillQueued + " messages still queued");
             case TERMINATED -> problems.add("the supervision tree terminated: " + terminationCause);
+            case STOPPED -> problems.add("stopped by a signal before every message was accounted for; "
+                    + m.stillQueued + " messages left on the broker");
             case DRAINED -> { }
         }
         if (m.published != m.planned) {
@@ -159,7 +176,7 @@ public record DemoSummary(Duration elapsed, Outcome outcome, String terminationC
         }
         if (!supervision.eventsComplete) {
             problems.add("the root supervisor's SupervisorTerminated event did not arrive within 5 s");
-        } else if (outcome == Outcome.DRAINED && supervision.crashes != supervision.expectedCrashes) {
+        } else if (outcome == Outcome.DRAINED && resumed == null && supervision.crashes != supervision.expectedCrashes) {
             problems.add("Arbor reported " + supervision.crashes + " worker crashes, but the messages explain "
                     + supervision.expectedCrashes);
         }
@@ -185,7 +202,11 @@ public record DemoSummary(Duration elapsed, Outcome outcome, String terminationC
         Messages m = messages;
         Supervision s = supervision;
         out.println();
-        out.println(fmt("Summary after %.1f s", elapsed.toMillis() / 1000.0));
+        out.println(fmt("Summary after %.1f s on %s", elapsed.toMillis() / 1000.0, broker));
+        if (resumed != null) {
+            out.println(fmt("  resumed after a kill: %d published, %d processed, %d dead-lettered by the killed run;"
+                    + " the counts below cover both runs", resumed.published, resumed.processed, resumed.deadLettered));
+        }
         out.println(fmt("  produced       %6d  = %d valid + %d malformed + %d poison", m.published, m.valid, m.malformed,
                 m.poison));
         out.println(fmt("  processed      %6d  each id once; %d redeliveries of processed messages skipped", m.processed,
@@ -203,9 +224,13 @@ public record DemoSummary(Duration elapsed, Outcome outcome, String terminationC
         out.println();
         out.println(fmt("Supervision (\"%s\": failureThreshold %s, failureDecay %s, failureBackoff %s)",
                 QueueDemo.WORKERS, number(s.threshold), duration(s.decay), duration(s.backoff)));
-        out.println(fmt("  crashes        %6d  %s %d dead letters x %d deliveries + %d crashes before ack", s.crashes,
-                s.crashes == s.expectedCrashes ? "=" : "!= (expected " + s.expectedCrashes + ")",
-                m.malformed + m.poison, m.maxDeliveries, m.crashBeforeAck));
+        if (resumed == null) {
+            out.println(fmt("  crashes        %6d  %s %d dead letters x %d deliveries + %d crashes before ack", s.crashes,
+                    s.crashes == s.expectedCrashes ? "=" : "!= (expected " + s.expectedCrashes + ")",
+                    m.malformed + m.poison, m.maxDeliveries, m.crashBeforeAck));
+        } else {
+            out.println(fmt("  crashes        %6d  in this run (the killed run's are not counted)", s.crashes));
+        }
         out.println(fmt("  restarts       %6d", s.restarts));
         out.println(fmt("  backoffs       %6d  %.1f s with crashing workers parked instead of spinning; peak failure count %.1f",
                 s.backoffs, s.timeInBackoff.toMillis() / 1000.0, s.peakFailures));

@@ -3,7 +3,7 @@ package dev.arbor.examples;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
-import dev.arbor.examples.queue.Message;
+import dev.arbor.examples.broker.Message;
 
 import java.io.IOException;
 import java.util.Objects;

@@ -2,9 +2,9 @@ package dev.arbor.examples;
 
 import dev.arbor.Service;
 import dev.arbor.ServiceContext;
-import dev.arbor.examples.queue.ConsumerSession;
-import dev.arbor.examples.queue.InMemoryQueue;
-import dev.arbor.examples.queue.Message;
+import dev.arbor.examples.broker.Broker;
+import dev.arbor.examples.broker.ConsumerSession;
+import dev.arbor.examples.broker.Message;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -18,9 +18,10 @@ import java.util.function.Predicate;
  *
  * <p>It does not catch what goes wrong. A malformed message throws out of {@link #serve}, the run
  * ends, its {@link ConsumerSession} closes in the {@code finally} and hands the message back to
- * the queue, and Arbor starts a fresh run. That is the whole error handling: redelivery, the
- * dead-letter limit and the supervisor's backoff do the rest. Each run opens its own session, so
- * nothing a crashed run held survives into the next.
+ * the broker, and Arbor starts a fresh run. That is the whole error handling: the broker's
+ * redelivery and dead-letter queue and the supervisor's backoff do the rest. Each run opens its
+ * own session, so nothing a crashed run held survives into the next. The worker knows only the
+ * {@link Broker} interface: the same code consumes from Artemis or RabbitMQ.
  *
  * <p>Thread-safe: one instance serves every run of its child, one run at a time.
  */
@@ -28,7 +29,7 @@ public final class OrderWorker implements Service {
     /** How long a poll waits before checking for a stop; a stop also interrupts it at once. */
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
 
-    private final InMemoryQueue queue;
+    private final Broker broker;
     private final OrderParser parser;
     private final ProcessedLedger ledger;
     private final Duration workTime;
@@ -36,7 +37,7 @@ public final class OrderWorker implements Service {
     private final LongAdder crashedRuns;
 
     /**
-     * @param queue          where messages come from
+     * @param broker         where messages come from
      * @param parser         turns bodies into orders, or throws
      * @param ledger         what was processed, for idempotency
      * @param workTime       how long processing an order takes (simulated); zero for none
@@ -47,9 +48,9 @@ public final class OrderWorker implements Service {
      * @throws NullPointerException     if any argument is null
      * @throws IllegalArgumentException if workTime is negative
      */
-    public OrderWorker(InMemoryQueue queue, OrderParser parser, ProcessedLedger ledger, Duration workTime,
+    public OrderWorker(Broker broker, OrderParser parser, ProcessedLedger ledger, Duration workTime,
                        Predicate<Message> crashBeforeAck, LongAdder crashedRuns) {
-        this.queue = Objects.requireNonNull(queue, "queue must not be null");
+        this.broker = Objects.requireNonNull(broker, "broker must not be null");
         this.parser = Objects.requireNonNull(parser, "parser must not be null");
         this.ledger = Objects.requireNonNull(ledger, "ledger must not be null");
         this.workTime = Objects.requireNonNull(workTime, "workTime must not be null");
@@ -62,7 +63,7 @@ public final class OrderWorker implements Service {
 
     @Override
     public void serve(ServiceContext ctx) throws Exception {
-        ConsumerSession session = queue.openSession(ctx.name());
+        ConsumerSession session = broker.openConsumer(ctx.name());
         try {
             while (!ctx.isStopping()) {
                 Optional<Message> next = session.poll(POLL_TIMEOUT);

@@ -2,44 +2,63 @@ package dev.arbor.examples;
 
 import dev.arbor.Service;
 import dev.arbor.ServiceContext;
-import dev.arbor.examples.queue.InMemoryQueue;
+import dev.arbor.examples.broker.Broker;
+import dev.arbor.examples.broker.Publisher;
 
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Publishes a {@link MessagePlan} to the queue: regular messages at a steady rate, the poison
+ * Publishes a {@link MessagePlan} to the broker: regular messages at a steady rate, the poison
  * burst all at once. Meant to run as a {@link dev.arbor.Restart#TRANSIENT} child: it returns when
  * everything is published and is then removed.
  *
- * <p>Its position lives in this object, not in a run, so that a restarted run carries on where
- * the last one stopped instead of publishing everything again. Only one run at a time, so the
- * fields need visibility (the supervisor starts each run after the previous one ended), not locks.
+ * <p>Its position lives in a {@link PublishedCount}, not in a run, so that a restarted run (or,
+ * with a count kept in a file, a restarted process) carries on where the last one stopped instead
+ * of publishing everything again. Each run opens its own {@link Publisher}. Only one run at a
+ * time, so the pacing fields need visibility (the supervisor starts each run after the previous
+ * one ended), not locks.
  */
 public final class Producer implements Service {
-    private final InMemoryQueue queue;
+    private final Broker broker;
     private final MessagePlan plan;
     private final double ratePerSecond;
+    private final PublishedCount published;
 
-    private volatile int next;          // index in the plan of the next message to publish
-    private volatile int paced;         // regular messages published so far: the pacing clock
-    private volatile long startNanos;   // when the first run began
+    private volatile long paced;        // regular messages published by this process: the pacing clock
+    private volatile long startNanos;   // when this process's first run began
     private volatile boolean started;
 
     /**
-     * @param queue         where to publish
-     * @param plan          what to publish
-     * @param ratePerSecond regular messages per second; 0 publishes as fast as possible
-     * @throws NullPointerException     if queue or plan is null
+     * A producer that starts at the beginning of the plan and keeps its position in memory.
+     *
+     * @throws NullPointerException     if broker or plan is null
      * @throws IllegalArgumentException if the rate is negative, NaN or infinite
      */
-    public Producer(InMemoryQueue queue, MessagePlan plan, double ratePerSecond) {
-        this.queue = Objects.requireNonNull(queue, "queue must not be null");
+    public Producer(Broker broker, MessagePlan plan, double ratePerSecond) {
+        this(broker, plan, ratePerSecond, PublishedCount.inMemory());
+    }
+
+    /**
+     * @param broker        where to publish
+     * @param plan          what to publish
+     * @param ratePerSecond regular messages per second; 0 publishes as fast as possible
+     * @param published     how many messages of the plan were published already, updated after each
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if the rate is negative, NaN or infinite, or the count is beyond the plan
+     */
+    public Producer(Broker broker, MessagePlan plan, double ratePerSecond, PublishedCount published) {
+        this.broker = Objects.requireNonNull(broker, "broker must not be null");
         this.plan = Objects.requireNonNull(plan, "plan must not be null");
         if (!(ratePerSecond >= 0) || Double.isInfinite(ratePerSecond)) {
             throw new IllegalArgumentException("ratePerSecond must be finite and >= 0, was " + ratePerSecond);
         }
         this.ratePerSecond = ratePerSecond;
+        this.published = Objects.requireNonNull(published, "published must not be null");
+        if (published.get() > plan.size()) {
+            throw new IllegalArgumentException("published count " + published.get() + " is beyond the plan of "
+                    + plan.size());
+        }
     }
 
     @Override
@@ -48,20 +67,26 @@ public final class Producer implements Service {
             startNanos = System.nanoTime();
             started = true;
         }
-        while (next < plan.size() && !ctx.isStopping()) {
-            MessagePlan.Planned message = plan.get(next + 1);
-            if (message.kind() != MessagePlan.Kind.POISON) {
-                waitForTurn();
-                paced++;
+        if (published.get() >= plan.size()) {
+            return;
+        }
+        try (Publisher publisher = broker.openPublisher()) {
+            long next = published.get();
+            while (next < plan.size() && !ctx.isStopping()) {
+                MessagePlan.Planned message = plan.get(next + 1);
+                if (message.kind() != MessagePlan.Kind.POISON) {
+                    waitForTurn();
+                    paced++;
+                }
+                publisher.publish(message.id(), message.body());
+                published.set(++next);
             }
-            queue.publish(message.id(), message.body());
-            next++;
         }
     }
 
-    /** How many messages were published. */
+    /** How many messages were published, by this process and (when resumed) the ones before it. */
     public int published() {
-        return next;
+        return (int) published.get();
     }
 
     private void waitForTurn() throws InterruptedException {

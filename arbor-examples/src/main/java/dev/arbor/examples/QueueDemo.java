@@ -7,10 +7,12 @@ import dev.arbor.Restart;
 import dev.arbor.StopReport;
 import dev.arbor.Supervisor;
 import dev.arbor.SupervisorState;
-import dev.arbor.examples.queue.DeadLetter;
-import dev.arbor.examples.queue.InMemoryQueue;
-import dev.arbor.examples.queue.JsonLinesDeadLetterFile;
-import dev.arbor.examples.queue.Message;
+import dev.arbor.examples.broker.ArtemisBroker;
+import dev.arbor.examples.broker.Broker;
+import dev.arbor.examples.broker.DeadLetter;
+import dev.arbor.examples.broker.JsonLinesDeadLetterFile;
+import dev.arbor.examples.broker.Message;
+import dev.arbor.examples.broker.RabbitMqBroker;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -25,29 +27,36 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 
 /**
- * One run of the queue-consumer demo: builds the tree, publishes the plan, waits until the queue
- * has drained, stops the tree and checks that every message is accounted for.
+ * One run of the queue-consumer demo: starts (or connects to) the broker, builds the tree,
+ * publishes the plan, waits until every message is processed or dead-lettered, stops the tree and
+ * checks that every message is accounted for.
  *
  * <pre>
  * queue-demo                 root supervisor, ONE_FOR_ONE, default settings
  * ├── workers                supervisor with the tuned failure threshold, decay and backoff
  * │   ├── worker-1           OrderWorker (PERMANENT)
  * │   └── ...
+ * ├── dead-letters           DeadLetterArchiver: the broker's dead-letter queue to the file (PERMANENT)
  * └── producer               Producer (TRANSIENT: removed once everything is published)
  * </pre>
  *
- * The producer is added after the workers so that {@code stop()}, which goes in reverse add
- * order, stops producing before it stops consuming.
+ * The producer is added last so that {@code stop()}, which goes in reverse add order, stops
+ * producing before it stops consuming.
+ *
+ * <p>State that must survive a kill lives in the data directory: the broker's journal, the
+ * {@link ProcessedLedger} and the producer's {@link PublishedCount}; with {@code --resume} a run
+ * carries on from them (and from the dead-letter file) instead of starting afresh.
  */
 public final class QueueDemo {
     static final String ROOT = "queue-demo";
     static final String WORKERS = "workers";
-    private static final Duration DRAIN_CHECK = Duration.ofMillis(200);
+    private static final long DRAIN_CHECK_MILLIS = 20;
 
     private final DemoOptions options;
     private final PrintStream out;
     private final int columns;
     private final ObserveFlag observe;
+    private volatile boolean stopRequested;
 
     /**
      * @param options what to run
@@ -79,64 +88,93 @@ public final class QueueDemo {
     }
 
     /**
+     * Asks a running demo to stop early (on SIGTERM): it stops the tree and returns its summary,
+     * with the outcome {@link DemoSummary.Outcome#STOPPED}. Thread-safe; may be called before
+     * {@link #run()}, which then stops at once.
+     */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /**
      * Runs the demo to the end and returns what happened. Blocks for the run's duration (at most
      * about {@code --timeout} plus the shutdown).
      *
-     * @throws java.io.IOException  if the dead-letter file cannot be written or read back
+     * @throws java.io.IOException  if the dead-letter file, the ledger or the count cannot be written or read back
+     * @throws dev.arbor.examples.broker.BrokerException if the broker does not start or cannot be reached
      * @throws InterruptedException if interrupted; the tree is stopped first
      */
     public DemoSummary run() throws Exception {
         MessagePlan plan = MessagePlan.generate(options.messages(), options.malformedShare(), options.burst(),
                 options.crashBeforeAckShare(), options.seed());
-        printHeader(plan);
-        ProcessedLedger ledger = new ProcessedLedger();
-        SupervisionStats stats = new SupervisionStats(ROOT, WORKERS);
-        LongAdder crashedRuns = new LongAdder();
-        try (JsonLinesDeadLetterFile deadLetters = JsonLinesDeadLetterFile.create(options.deadLetterFile())) {
-            InMemoryQueue queue = new InMemoryQueue(options.maxDeliveries(), deadLetters);
-            Producer producer = new Producer(queue, plan, options.rate());
-            Supervisor workers = buildWorkers(queue, ledger, plan, crashedRuns);
-            Supervisor root = Supervisor.builder(ROOT).onEvent(stats).build();
-            root.add(WORKERS, workers);
-            root.add(ChildSpec.of("producer", producer).withRestart(Restart.TRANSIENT));
-
-            CpuMeter cpu = new CpuMeter();
-            long startNanos = System.nanoTime();   // the run starts with supervision, after the JVM's warm-up
-            DemoSummary.Outcome outcome;
-            StopReport report;
-            boolean eventsComplete;
-            AutoCloseable view = observe.start(root, out);   // --observe; closed after the progress line
-            try (view; ProgressLine progress = new ProgressLine(out, options.progress().resolve(), columns,
-                    () -> snapshot(startNanos, plan, ledger, queue, stats, workers, cpu))) {
-                try {
-                    root.start();
-                    progress.start();
-                    outcome = awaitDrained(queue, plan, root, startNanos);
-                    awaitCrashesReported(stats, crashedRuns);
-                } finally {
-                    // Never leave the tree running, not even when interrupted: clear the flag so that
-                    // stop() can wait for the children, then restore it.
-                    boolean interrupted = Thread.interrupted();
-                    report = root.stop();
-                    if (interrupted) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-                // Events arrive a little after the fact; the root's termination is the last one.
-                eventsComplete = stats.awaitRootTerminated(Duration.ofSeconds(5));
-            }
-            Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
-            String terminationCause = outcome != DemoSummary.Outcome.TERMINATED ? null
-                    : root.terminationCause().map(QueueDemo::describe).orElse("unknown");
-            deadLetters.close();   // flushed and closed before it is read back
-            List<DeadLetter> letters = JsonLinesDeadLetterFile.read(deadLetters.path());
-            return new DemoSummary(elapsed, outcome, terminationCause,
-                    accountFor(plan, producer, ledger, queue, letters, deadLetters.path()),
-                    supervision(plan, stats, eventsComplete), report);
+        Path data = options.dataDir();
+        boolean resume = options.resume();
+        try (Broker broker = openBroker();
+             ProcessedLedger ledger = ProcessedLedger.open(data.resolve("processed.ledger"), resume);
+             PublishedCount published = PublishedCount.open(data.resolve("published.count"), resume);
+             JsonLinesDeadLetterFile deadLetters = JsonLinesDeadLetterFile.open(options.deadLetterFile(), resume)) {
+            DemoSummary.Resumed resumed = resume ? new DemoSummary.Resumed(published.get(), ledger.loaded(),
+                    deadLetters.size(), broker.pending()) : null;
+            printHeader(plan, broker, resumed);
+            return run(plan, broker, ledger, published, deadLetters, resumed);
         }
     }
 
-    private Supervisor buildWorkers(InMemoryQueue queue, ProcessedLedger ledger, MessagePlan plan,
+    private Broker openBroker() {
+        return switch (options.broker()) {
+            case ARTEMIS -> ArtemisBroker.start(options.dataDir().resolve("artemis"), options.maxDeliveries(),
+                    options.resume());
+            case RABBITMQ -> RabbitMqBroker.connect(RabbitMqBroker.DEFAULT_URI, options.maxDeliveries());
+        };
+    }
+
+    private DemoSummary run(MessagePlan plan, Broker broker, ProcessedLedger ledger, PublishedCount published,
+                            JsonLinesDeadLetterFile deadLetters, DemoSummary.Resumed resumed) throws Exception {
+        SupervisionStats stats = new SupervisionStats(ROOT, WORKERS);
+        LongAdder crashedRuns = new LongAdder();
+        Producer producer = new Producer(broker, plan, options.rate(), published);
+        Supervisor workers = buildWorkers(broker, ledger, plan, crashedRuns);
+        Supervisor root = Supervisor.builder(ROOT).onEvent(stats).build();
+        root.add(WORKERS, workers);
+        root.add("dead-letters", new DeadLetterArchiver(broker, deadLetters));
+        root.add(ChildSpec.of("producer", producer).withRestart(Restart.TRANSIENT));
+
+        CpuMeter cpu = new CpuMeter();
+        long startNanos = System.nanoTime();   // the run starts with supervision, after the JVM's warm-up
+        DemoSummary.Outcome outcome;
+        StopReport report;
+        boolean eventsComplete;
+        AutoCloseable view = observe.start(root, out);   // --observe; closed after the progress line
+        try (view; ProgressLine progress = new ProgressLine(out, options.progress().resolve(), columns,
+                () -> snapshot(startNanos, plan, ledger, deadLetters, stats, workers, cpu))) {
+            try {
+                root.start();
+                progress.start();
+                outcome = awaitDrained(broker, plan, producer, ledger, deadLetters, root, startNanos);
+                awaitCrashesReported(stats, crashedRuns);
+            } finally {
+                // Never leave the tree running, not even when interrupted: clear the flag so that
+                // stop() can wait for the children, then restore it.
+                boolean interrupted = Thread.interrupted();
+                report = root.stop();
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            // Events arrive a little after the fact; the root's termination is the last one.
+            eventsComplete = stats.awaitRootTerminated(Duration.ofSeconds(5));
+        }
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
+        String terminationCause = outcome != DemoSummary.Outcome.TERMINATED ? null
+                : root.terminationCause().map(QueueDemo::describe).orElse("unknown");
+        deadLetters.close();   // closed before it is read back
+        List<DeadLetter> letters = JsonLinesDeadLetterFile.read(deadLetters.path());
+        return new DemoSummary(elapsed, outcome, terminationCause,
+                accountFor(plan, producer, ledger, broker, letters, deadLetters.path()),
+                supervision(plan, stats, eventsComplete), report, broker.description(), resumed);
+    }
+
+    private Supervisor buildWorkers(Broker broker, ProcessedLedger ledger, MessagePlan plan,
                                     LongAdder crashedRuns) {
         Supervisor workers = Supervisor.builder(WORKERS)
                 .failureThreshold(options.failureThreshold())
@@ -149,25 +187,36 @@ public final class QueueDemo {
         // Fault injection: the plan says which messages crash their first delivery after processing.
         Predicate<Message> crashBeforeAck = m -> !m.redelivered() && plan.get(m.id()).crashBeforeAck();
         for (int i = 1; i <= options.workers(); i++) {
-            workers.add("worker-" + i, new OrderWorker(queue, parser, ledger, options.work(), crashBeforeAck,
+            workers.add("worker-" + i, new OrderWorker(broker, parser, ledger, options.work(), crashBeforeAck,
                     crashedRuns));
         }
         return workers;
     }
 
-    /** Waits until every message was published and acknowledged or dead-lettered. */
-    private DemoSummary.Outcome awaitDrained(InMemoryQueue queue, MessagePlan plan, Supervisor root, long startNanos)
+    /**
+     * Waits until every message was published, and processed or archived as a dead letter, and the
+     * broker holds nothing more (no redelivery of a processed message still on its way).
+     */
+    private DemoSummary.Outcome awaitDrained(Broker broker, MessagePlan plan, Producer producer, ProcessedLedger ledger,
+                                             JsonLinesDeadLetterFile deadLetters, Supervisor root, long startNanos)
             throws InterruptedException {
         long deadline = startNanos + options.timeout().toNanos();
-        while (!queue.awaitDrained(plan.size(), DRAIN_CHECK)) {
+        while (true) {
+            if (producer.published() == plan.size() && ledger.size() + deadLetters.size() >= plan.size()
+                    && broker.pending() == 0) {
+                return DemoSummary.Outcome.DRAINED;
+            }
+            if (stopRequested) {
+                return DemoSummary.Outcome.STOPPED;
+            }
             if (root.state() == SupervisorState.TERMINATED) {
                 return DemoSummary.Outcome.TERMINATED;
             }
             if (System.nanoTime() - deadline > 0) {
                 return DemoSummary.Outcome.TIMED_OUT;
             }
+            Thread.sleep(DRAIN_CHECK_MILLIS);   // a check of counters, not a wait for an event: polling is fine
         }
-        return DemoSummary.Outcome.DRAINED;
     }
 
     /**
@@ -185,19 +234,19 @@ public final class QueueDemo {
     }
 
     private ProgressLine.Snapshot snapshot(long startNanos, MessagePlan plan, ProcessedLedger ledger,
-                                           InMemoryQueue queue, SupervisionStats stats, Supervisor workers,
+                                           JsonLinesDeadLetterFile deadLetters, SupervisionStats stats, Supervisor workers,
                                            CpuMeter cpu) {
         int running = 0;
         for (ChildInfo child : workers.children()) {
             running += child.state() == ChildState.RUNNING ? 1 : 0;
         }
         return new ProgressLine.Snapshot(Duration.ofNanos(System.nanoTime() - startNanos), ledger.size(), plan.size(),
-                queue.stats().deadLettered(), stats.crashes(), stats.restarts(), stats.backoffs(), workers.state(),
+                deadLetters.size(), stats.crashes(), stats.restarts(), stats.backoffs(), workers.state(),
                 running, options.workers(), cpu.percentSinceLastReading());
     }
 
     private DemoSummary.Messages accountFor(MessagePlan plan, Producer producer, ProcessedLedger ledger,
-                                            InMemoryQueue queue, List<DeadLetter> letters, Path file) {
+                                            Broker broker, List<DeadLetter> letters, Path file) {
         Set<Long> processed = ledger.ids();
         Set<Long> deadLettered = new HashSet<>();
         int deadLetteredTwice = 0;
@@ -214,7 +263,7 @@ public final class QueueDemo {
                 deadLetteredEarly++;
             }
         }
-        Set<Long> unfinished = queue.unfinishedIds();
+        Set<Long> unfinished = broker.pendingIds();   // every session is closed: the tree has stopped
         Set<Long> both = new TreeSet<>(processed);
         both.retainAll(deadLettered);
         // Lost: published, and neither processed, nor dead-lettered, nor still in the queue.
@@ -240,17 +289,22 @@ public final class QueueDemo {
                 stats.firstOtherFailure().map(QueueDemo::describe).orElse(null), eventsComplete);
     }
 
-    private void printHeader(MessagePlan plan) {
+    private void printHeader(MessagePlan plan, Broker broker, DemoSummary.Resumed resumed) {
         String rate = options.rate() == 0 ? "as fast as possible" : fmt("%s/s", number(options.rate()));
         out.println(fmt("Arbor queue demo: %d messages at %s to %d workers; %d malformed, a burst of %d poison at #%d, "
                         + "%d crash before their ack",
                 plan.size(), rate, options.workers(), plan.count(MessagePlan.Kind.MALFORMED),
                 plan.count(MessagePlan.Kind.POISON), plan.burstStartId(), plan.crashBeforeAckCount()));
         out.println(fmt("Supervisor \"%s\": failureThreshold %s, failureDecay %s, failureBackoff %s (+ up to 50%% "
-                        + "jitter); a message is dead-lettered after %d deliveries",
+                        + "jitter); the broker dead-letters a message after %d deliveries",
                 WORKERS, number(options.failureThreshold()), DemoSummary.duration(options.failureDecay()),
                 DemoSummary.duration(options.failureBackoff()), options.maxDeliveries()));
+        out.println("Broker: " + broker.description());
         out.println("Dead letters: " + options.deadLetterFile().toAbsolutePath().normalize());
+        if (resumed != null) {
+            out.println(fmt("Resuming: %d published, %d processed and %d dead-lettered before, %d messages on the broker",
+                    resumed.published(), resumed.processed(), resumed.deadLettered(), resumed.onBroker()));
+        }
         out.flush();
     }
 

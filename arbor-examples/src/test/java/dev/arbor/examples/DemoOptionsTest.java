@@ -26,10 +26,22 @@ class DemoOptionsTest {
         DemoOptions o = DemoOptions.parse("--messages", "2000", "--malformed-share=0.05", "--workers", "8",
                 "--burst", "10", "--rate=0", "--work", "0", "--max-deliveries", "5", "--crash-before-ack-share", "0.5",
                 "--seed", "-3", "--dead-letter", "out/dead.jsonl", "--failure-threshold", "2.5",
-                "--failure-decay", "1.5s", "--failure-backoff", "PT0.1S", "--timeout", "2m", "--progress", "LOG");
+                "--failure-decay", "1.5s", "--failure-backoff", "PT0.1S", "--timeout", "2m", "--progress", "LOG",
+                "--broker", "Artemis", "--data-dir=out/data", "--resume");
         assertThat(o).isEqualTo(new DemoOptions(2000, 0.05, 8, 10, 0, Duration.ZERO, 5, 0.5, -3,
                 Path.of("out/dead.jsonl"), 2.5, Duration.ofMillis(1500), Duration.ofMillis(100), Duration.ofMinutes(2),
-                ProgressMode.LOG));
+                ProgressMode.LOG, BrokerKind.ARTEMIS, Path.of("out/data"), true, 0));
+        assertThat(DemoOptions.parse("--broker=rabbitmq").broker()).isEqualTo(BrokerKind.RABBITMQ);
+        assertThat(DemoOptions.parse("--sigkill-after", "1000").sigkillAfter()).isEqualTo(1000);
+    }
+
+    @Test
+    void toArgsParsesBackToTheSameOptions() throws UsageException {
+        DemoOptions o = DemoOptions.parse("--messages", "500", "--malformed-share", "0.125", "--work", "1.5ms",
+                "--rate", "0", "--seed", "7", "--data-dir", "d", "--sigkill-after", "100", "--progress", "off");
+        assertThat(DemoOptions.parse(o.toArgs().toArray(String[]::new))).isEqualTo(o);
+        DemoOptions resumed = DemoOptions.parse("--resume", "--broker", "artemis");
+        assertThat(DemoOptions.parse(resumed.toArgs().toArray(String[]::new))).isEqualTo(resumed);
     }
 
     @Test
@@ -53,6 +65,16 @@ class DemoOptionsTest {
     @Test
     void badFlagsAreReportedByName() {
         assertUsage("unknown flag --frobnicate", "--frobnicate", "1");
+        assertUsage("unknown flag --x", "--x");
+        assertUsage("unknown flag --x", "--workers", "2", "--x");
+        assertUsage("unknown flag --x", "--x=1");
+        assertUsage("--resume takes no value, got 'yes'", "--resume=yes");
+        assertUsage("--broker expects artemis or rabbitmq, got 'kafka'", "--broker", "kafka");
+        assertUsage("--data-dir expects a file path, got an empty one", "--data-dir=");
+        assertUsage("--sigkill-after must be in 0..messages (100), was 101", "--messages", "100", "--sigkill-after",
+                "101");
+        assertUsage("--resume and --sigkill-after need --broker artemis", "--broker", "rabbitmq", "--resume");
+        assertUsage("--resume and --sigkill-after exclude each other", "--resume", "--sigkill-after", "5");
         assertUsage("unexpected argument 'x' (flags start with --)", "x");
         assertUsage("--workers needs a value", "--workers");
         assertUsage("--workers expects a whole number, got 'many'", "--workers", "many");
@@ -97,11 +119,16 @@ class DemoOptionsTest {
         DemoOptions d = DemoOptions.defaults();
         assertThatThrownBy(() -> new DemoOptions(d.messages(), d.malformedShare(), d.workers(), d.burst(), d.rate(),
                 d.work(), d.maxDeliveries(), d.crashBeforeAckShare(), d.seed(), null, d.failureThreshold(),
-                d.failureDecay(), d.failureBackoff(), d.timeout(), d.progress()))
+                d.failureDecay(), d.failureBackoff(), d.timeout(), d.progress(), d.broker(), d.dataDir(), false, 0))
                 .isInstanceOf(NullPointerException.class).hasMessageContaining("--dead-letter");
         assertThatThrownBy(() -> new DemoOptions(d.messages(), d.malformedShare(), d.workers(), d.burst(), d.rate(),
+                d.work(), d.maxDeliveries(), d.crashBeforeAckShare(), d.seed(), d.deadLetterFile(), d.failureThreshold(),
+                d.failureDecay(), d.failureBackoff(), d.timeout(), d.progress(), d.broker(), null, false, 0))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("--data-dir");
+        assertThatThrownBy(() -> new DemoOptions(d.messages(), d.malformedShare(), d.workers(), d.burst(), d.rate(),
                 Duration.ofMillis(-1), d.maxDeliveries(), d.crashBeforeAckShare(), d.seed(), d.deadLetterFile(),
-                d.failureThreshold(), d.failureDecay(), d.failureBackoff(), d.timeout(), d.progress()))
+                d.failureThreshold(), d.failureDecay(), d.failureBackoff(), d.timeout(), d.progress(), d.broker(),
+                d.dataDir(), false, 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("--work must be >= 0, was PT-0.001S");
     }
 

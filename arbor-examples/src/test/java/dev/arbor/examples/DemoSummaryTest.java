@@ -32,7 +32,7 @@ class DemoSummaryTest {
 
     private static DemoSummary summary(DemoSummary.Outcome outcome, DemoSummary.Messages m, StopReport report) {
         return new DemoSummary(Duration.ofSeconds(3), outcome, outcome == DemoSummary.Outcome.TERMINATED ? "boom" : null,
-                m, SUPERVISION, report);
+                m, SUPERVISION, report, "Test broker 1.0", null);
     }
 
     @Test
@@ -94,10 +94,40 @@ class DemoSummaryTest {
         DemoSummary.Supervision missing = new DemoSummary.Supervision(31, 32, 31, 2, Duration.ofSeconds(1), 21.5, 20,
                 Duration.ofMillis(250), Duration.ofMillis(500), Map.of(), List.of(), 0, null, true);
         DemoSummary summary = new DemoSummary(Duration.ofSeconds(3), DemoSummary.Outcome.DRAINED, null,
-                messages(90, 10, 0, List.of(), 0, 9000), missing, CLEAN);
+                messages(90, 10, 0, List.of(), 0, 9000), missing, CLEAN, "Test broker 1.0", null);
         assertThat(summary.nothingLost()).isTrue();
         assertThat(summary.problems()).containsExactly("Arbor reported 31 worker crashes, but the messages explain 32");
         assertThat(print(summary)).contains("crashes            31  != (expected 32)");
+    }
+
+    @Test
+    void theSummaryNamesTheBroker() {
+        assertThat(print(summary(DemoSummary.Outcome.DRAINED, messages(90, 10, 0, List.of(), 0, 9000), CLEAN)))
+                .contains("Summary after 3.0 s on Test broker 1.0");
+    }
+
+    @Test
+    void aStopBySignalFailsTheRunAndSaysSo() {
+        DemoSummary stopped = summary(DemoSummary.Outcome.STOPPED, messages(50, 5, 45, List.of(), 0, 4500), CLEAN);
+        assertThat(stopped.problems()).first().asString()
+                .isEqualTo("stopped by a signal before every message was accounted for; 45 messages left on the broker");
+        assertThat(stopped.exitCode()).isEqualTo(1);
+    }
+
+    @Test
+    void aResumedRunChecksTheMessagesButNotTheCrashesItCouldNotSee() {
+        DemoSummary.Supervision fewer = new DemoSummary.Supervision(11, 32, 11, 0, Duration.ZERO, 3, 20,
+                Duration.ofMillis(250), Duration.ofMillis(500), Map.of(), List.of(), 0, null, true);
+        DemoSummary.Resumed resumed = new DemoSummary.Resumed(40, 35, 3, 2);
+        DemoSummary ok = new DemoSummary(Duration.ofSeconds(3), DemoSummary.Outcome.DRAINED, null,
+                messages(90, 10, 0, List.of(), 0, 9000), fewer, CLEAN, "Test broker 1.0", resumed);
+        assertThat(ok.problems()).isEmpty();
+        assertThat(print(ok)).contains("resumed after a kill: 40 published, 35 processed, 3 dead-lettered",
+                "crashes            11  in this run (the killed run's are not counted)");
+
+        DemoSummary lost = new DemoSummary(Duration.ofSeconds(3), DemoSummary.Outcome.DRAINED, null,
+                messages(89, 10, 0, List.of(7L), 0, 8900), fewer, CLEAN, "Test broker 1.0", resumed);
+        assertThat(lost.problems()).contains("1 messages lost, ids [7]");
     }
 
     private static String print(DemoSummary summary) {

@@ -41,10 +41,17 @@ class MainTest {
     }
 
     @Test
+    void aBareUnknownFlagIsCalledUnknownNotMissingAValue() {
+        assertThat(run("--x")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("demo: unknown flag --x" + System.lineSeparator());
+    }
+
+    @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void aGoodRunPrintsTheSummaryAndExitsZero() {
         int status = run("--messages", "60", "--rate", "0", "--work", "0", "--failure-backoff", "10ms",
-                "--progress", "log", "--dead-letter", dir.resolve("dead.jsonl").toString());
+                "--progress", "log", "--dead-letter", dir.resolve("dead.jsonl").toString(),
+                "--data-dir", dir.resolve("data").toString());
         String printed = out.toString(StandardCharsets.UTF_8);
         assertThat(status).as(printed + err).isZero();
         assertThat(printed).contains("Summary after", "lost                0", "stop report    clean",

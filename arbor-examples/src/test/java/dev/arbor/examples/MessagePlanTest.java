@@ -2,7 +2,7 @@ package dev.arbor.examples;
 
 import dev.arbor.examples.MessagePlan.Kind;
 import dev.arbor.examples.MessagePlan.Planned;
-import dev.arbor.examples.queue.Message;
+import dev.arbor.examples.broker.Message;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

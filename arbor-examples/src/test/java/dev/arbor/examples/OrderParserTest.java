@@ -1,6 +1,6 @@
 package dev.arbor.examples;
 
-import dev.arbor.examples.queue.Message;
+import dev.arbor.examples.broker.Message;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package dev.arbor.examples;
 
-import dev.arbor.examples.queue.DeadLetter;
-import dev.arbor.examples.queue.JsonLinesDeadLetterFile;
+import dev.arbor.examples.broker.DeadLetter;
+import dev.arbor.examples.broker.JsonLinesDeadLetterFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The whole demo, small and fast, on the real Arbor engine and the system clock. Timing varies
  * from run to run; what is asserted does not: the plan fixes which messages are valid, and the
- * queue's delivery limit fixes how often each bad one crashes a worker. The only real-time bound
+ * broker's delivery limit fixes how often each bad one crashes a worker. The broker is the
+ * default one, Artemis, embedded in the test's JVM with its journal in a temporary directory. The only real-time bound
  * is the test's timeout.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -34,7 +35,7 @@ class QueueDemoEndToEndTest {
                 "--burst", "20", "--rate", "0", "--work", "0", "--crash-before-ack-share", "0.05",
                 "--failure-threshold", "5", "--failure-decay", "60m",
                 "--failure-backoff", "10ms", "--timeout", "60s", "--progress", "off", "--dead-letter",
-                deadLetters.toString());
+                deadLetters.toString(), "--data-dir", dir.resolve("data").toString());
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
         DemoSummary summary = new QueueDemo(options, new PrintStream(bytes, true, StandardCharsets.UTF_8), 0).run();
@@ -69,6 +70,10 @@ class QueueDemoEndToEndTest {
         assertThat(JsonLinesDeadLetterFile.read(deadLetters)).hasSize(48)
                 .allSatisfy(letter -> assertThat(plan.get(letter.messageId()).kind()).isNotEqualTo(MessagePlan.Kind.VALID))
                 .extracting(DeadLetter::deliveries).containsOnly(3);
-        assertThat(bytes.toString(StandardCharsets.UTF_8)).startsWith("Arbor queue demo: 300 messages");
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).startsWith("Arbor queue demo: 300 messages")
+                .contains("Broker: Apache ActiveMQ Artemis");
+        assertThat(summary.broker()).startsWith("Apache ActiveMQ Artemis 2.55.0 (embedded; journal in ");
+        assertThat(JsonLinesDeadLetterFile.read(deadLetters)).extracting(DeadLetter::reason)
+                .allSatisfy(reason -> assertThat(reason).startsWith("MalformedMessageException: message "));
     }
 }

@@ -16,7 +16,11 @@ import dev.arbor.examples.OrderParser;
 import dev.arbor.examples.OrderWorker;
 import dev.arbor.examples.ProcessedLedger;
 import dev.arbor.examples.Producer;
-import dev.arbor.examples.queue.InMemoryQueue;
+import dev.arbor.examples.broker.ArtemisBroker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,9 +32,9 @@ import java.util.function.Supplier;
 
 /**
  * ARBOR SIDE, workload 5: supervision overhead. The demo's pipeline (arbor-examples: a {@link Producer}
- * publishing to the at-least-once {@link InMemoryQueue}, {@link OrderWorker}s parsing with Jackson,
- * recording in the {@link ProcessedLedger} and acknowledging) runs valid messages, as fast as it can, two
- * ways in this JVM:
+ * publishing to the demo's broker, an embedded Apache ActiveMQ Artemis ({@link ArtemisBroker}, persistent
+ * journal, the demo's settings), {@link OrderWorker}s parsing with Jackson, recording in the
+ * {@link ProcessedLedger} and acknowledging) runs valid messages, as fast as it can, two ways in this JVM:
  *
  * <ul>
  *   <li><b>bare</b>: the producer and the demo's 4 workers each on a virtual thread started and joined by
@@ -41,7 +45,7 @@ import java.util.function.Supplier;
  * </ul>
  *
  * The same {@code Service} classes run in both; bare threads get a minimal {@link ServiceContext}. A leg
- * pushes a fresh queue's worth of messages through one variant. No message is malformed, none crashes its
+ * pushes the plan through one variant on a fresh broker (a new journal, started before the leg's clock). No message is malformed, none crashes its
  * worker and nothing is rate-limited, so the difference is what supervision costs on the message path (a
  * worker calls nothing of Arbor's per message but {@code ctx.isStopping()}) plus starting and stopping the
  * tree.
@@ -121,34 +125,50 @@ public final class ArborDemo implements Workload {
         return f.length % 2 == 1 ? f[f.length / 2] : (f[f.length / 2 - 1] + f[f.length / 2]) / 2;
     }
 
-    /** One pass of the whole plan through a fresh queue. */
+    /**
+     * One pass of the whole plan through a fresh broker. Its journal goes to tmpfs ({@code /dev/shm}) where
+     * there is one: the broker still writes and syncs it, but a sync on a disk shared with other processes
+     * waits for their writes too (seconds, at times, on a busy machine), and that would swamp the figure.
+     */
     private Leg leg(boolean supervised) throws Exception {
-        System.gc();
+        Path shm = Path.of("/dev/shm");
+        Path journal = Files.isDirectory(shm) && Files.isWritable(shm)
+                ? Files.createTempDirectory(shm, "arbor-bench-demo-")
+                : Files.createTempDirectory("arbor-bench-demo-");
+        try (ArtemisBroker broker = ArtemisBroker.start(journal, DEMO.maxDeliveries(), false)) {
+            System.gc();
+            return leg(supervised, broker);
+        } finally {
+            deleteRecursively(journal);
+        }
+    }
+
+    private Leg leg(boolean supervised, ArtemisBroker broker) throws Exception {
         LongAdder deadLettered = new LongAdder();
-        InMemoryQueue queue = new InMemoryQueue(DEMO.maxDeliveries(), letter -> deadLettered.increment());
         ProcessedLedger ledger = new ProcessedLedger();
         LongAdder crashedRuns = new LongAdder();
         OrderParser parser = new OrderParser();
         List<Service> workers = new ArrayList<>();
         for (int i = 0; i < DEMO.workers(); i++) {
-            workers.add(new OrderWorker(queue, parser, ledger, Duration.ZERO, message -> false, crashedRuns));
+            workers.add(new OrderWorker(broker, parser, ledger, Duration.ZERO, message -> false, crashedRuns));
         }
-        Producer producer = new Producer(queue, plan, 0);
+        Producer producer = new Producer(broker, plan, 0);
 
         Leg leg = supervised
-                ? supervised(queue, ledger, workers, producer)
-                : bare(queue, ledger, workers, producer);
+                ? supervised(broker, ledger, workers, producer)
+                : bare(broker, ledger, workers, producer);
 
+        deadLettered.add(broker.pending());   // nothing may be left, on the queue or the dead-letter queue
         if (ledger.size() != plan.size() || ledger.duplicates() != 0 || deadLettered.sum() != 0
                 || crashedRuns.sum() != 0 || ledger.totalCents() != plan.expectedTotalCents()) {
             throw new IllegalStateException((supervised ? "supervised" : "bare") + " leg: processed " + ledger.size()
                     + " of " + plan.size() + ", " + ledger.duplicates() + " twice, " + deadLettered.sum()
-                    + " dead-lettered, " + crashedRuns.sum() + " crashes");
+                    + " left on the broker, " + crashedRuns.sum() + " crashes");
         }
         return leg;
     }
 
-    private Leg supervised(InMemoryQueue queue, ProcessedLedger ledger, List<Service> workers, Producer producer)
+    private Leg supervised(ArtemisBroker broker, ProcessedLedger ledger, List<Service> workers, Producer producer)
             throws Exception {
         long t0 = System.nanoTime();
         Supervisor pool = Supervisor.builder("workers")
@@ -166,7 +186,7 @@ public final class ArborDemo implements Workload {
         root.start();
         long[] seen;
         try {
-            seen = awaitAcknowledged(queue, ledger, () -> root.state() == SupervisorState.TERMINATED
+            seen = awaitAcknowledged(broker, ledger, () -> root.state() == SupervisorState.TERMINATED
                     ? "the tree terminated: " + root.terminationCause().orElse(null) : null);
         } finally {
             StopReport report = root.stop();
@@ -177,7 +197,7 @@ public final class ArborDemo implements Workload {
         return new Leg(seen[0] - t0, seen[1] - seen[0], System.nanoTime() - seen[1]);
     }
 
-    private Leg bare(InMemoryQueue queue, ProcessedLedger ledger, List<Service> workers, Producer producer)
+    private Leg bare(ArtemisBroker broker, ProcessedLedger ledger, List<Service> workers, Producer producer)
             throws Exception {
         long t0 = System.nanoTime();
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -188,7 +208,7 @@ public final class ArborDemo implements Workload {
         runs.add(new BareRun("producer").start(producer, failure));
         long[] seen;
         try {
-            seen = awaitAcknowledged(queue, ledger,
+            seen = awaitAcknowledged(broker, ledger,
                     () -> failure.get() == null ? null : "a thread failed: " + failure.get());
         } finally {
             for (int i = runs.size() - 1; i >= 0; i--) { // newest first, as the supervisor stops them
@@ -204,14 +224,13 @@ public final class ArborDemo implements Workload {
     /**
      * Waits until every message was acknowledged, or throws what {@code failed} says; returns when it saw the
      * first message processed and the last one acknowledged. It polls, every 0.25 ms, the ledger (lock-free)
-     * rather than the queue, and the queue only once the ledger is full: the queue's {@code awaitDrained}
-     * waits on a condition signalled at every ack, and waking this thread for every message, or taking the
-     * queue's lock thousands of times a second, would cost the pipeline more than the figure's resolution.
+     * rather than the broker, and the broker only once the ledger is full: asking the broker thousands of
+     * times a second would cost the pipeline more than the figure's resolution.
      */
-    private long[] awaitAcknowledged(InMemoryQueue queue, ProcessedLedger ledger, Supplier<String> failed) {
+    private long[] awaitAcknowledged(ArtemisBroker broker, ProcessedLedger ledger, Supplier<String> failed) {
         long deadline = System.nanoTime() + LEG_TIMEOUT.toNanos();
         long first = 0;
-        while (ledger.size() < plan.size() || queue.stats().acknowledged() < plan.size()) {
+        while (ledger.size() < plan.size() || broker.pending() > 0) {
             if (first == 0 && ledger.size() > 0) {
                 first = System.nanoTime();
             }
@@ -220,13 +239,24 @@ public final class ArborDemo implements Workload {
                 throw new IllegalStateException(why);
             }
             if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException("only " + queue.stats().acknowledged() + " of " + plan.size()
-                        + " messages acknowledged after " + LEG_TIMEOUT.toSeconds() + " s");
+                throw new IllegalStateException("only " + ledger.size() + " of " + plan.size()
+                        + " messages processed, " + broker.pending() + " on the broker, after " + LEG_TIMEOUT.toSeconds()
+                        + " s");
             }
             LockSupport.parkNanos(POLL_NANOS);
         }
         long last = System.nanoTime();
         return new long[] {first == 0 ? last : first, last};
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + dir, e);
+        }
     }
 
     /**

@@ -159,7 +159,7 @@ public final class Report {
                 List.of(col("cpu_s", "CPU (s)"), col("restarts", "restarts"), col("window_s", "window (s)")));
         Double workers = median("arbor", "demo", "workers");
         table(b, "5. Supervision overhead: the demo", "demo",
-                "The demo's pipeline (its producer, at-least-once in-memory queue and "
+                "The demo's pipeline (its producer, embedded Apache ActiveMQ Artemis broker with its persistent journal, and "
                         + (workers == null ? "" : fmt(workers) + " ")
                         + "Jackson workers; valid messages only, no rate limit, so no crash) in one JVM, "
                         + "without supervision (bare virtual threads started and joined by hand) and as the demo's "

@@ -1,4 +1,4 @@
-package dev.arbor.examples.queue;
+package dev.arbor.examples.broker;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -54,7 +55,33 @@ class JsonLinesDeadLetterFileTest {
     }
 
     @Test
-    void aClosedFileRefusesLettersSoTheQueueRequeuesThem() throws IOException {
+    void keepsOneLetterPerMessageId() throws IOException {
+        try (JsonLinesDeadLetterFile file = JsonLinesDeadLetterFile.create(dir.resolve("dead.jsonl"))) {
+            assertThat(file.deadLetter(first)).isTrue();
+            assertThat(file.deadLetter(first)).as("redelivered after a crash between write and ack").isFalse();
+            assertThat(file.size()).isEqualTo(1);
+            assertThat(file.contains(1)).isTrue();
+            assertThat(JsonLinesDeadLetterFile.read(file.path())).containsExactly(first);
+        }
+    }
+
+    @Test
+    void resumingKeepsTheLettersDropsAHalfWrittenLineAndAppends() throws IOException {
+        Path path = dir.resolve("dead.jsonl");
+        try (JsonLinesDeadLetterFile file = JsonLinesDeadLetterFile.create(path)) {
+            file.deadLetter(first);
+        }
+        Files.writeString(path, "{\"messageId\":2,\"deliv", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        try (JsonLinesDeadLetterFile file = JsonLinesDeadLetterFile.open(path, true)) {
+            assertThat(file.size()).isEqualTo(1);
+            assertThat(file.deadLetter(first)).isFalse();
+            assertThat(file.deadLetter(second)).isTrue();
+        }
+        assertThat(JsonLinesDeadLetterFile.read(path)).containsExactly(first, second);
+    }
+
+    @Test
+    void aClosedFileRefusesLettersSoTheArchiverLeavesThemOnTheQueue() throws IOException {
         JsonLinesDeadLetterFile file = JsonLinesDeadLetterFile.create(dir.resolve("dead.jsonl"));
         file.close();
         file.close();

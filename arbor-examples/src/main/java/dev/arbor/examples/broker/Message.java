@@ -1,9 +1,9 @@
-package dev.arbor.examples.queue;
+package dev.arbor.examples.broker;
 
 import java.util.Objects;
 
 /**
- * A message as the queue hands it to a consumer: the producer's id, the body, and how many times
+ * A message as the broker hands it to a consumer: the producer's id, the body, and how many times
  * it has been delivered, this delivery included. Immutable.
  *
  * <p>The id is the producer's message id (as in AMQP's {@code message-id} or an SQS FIFO
@@ -13,13 +13,13 @@ import java.util.Objects;
  * @param id         the producer's id, positive
  * @param body       the payload, as sent
  * @param deliveries how many times it has been handed to a consumer, counting this delivery
- *                   (1 on the first delivery); 0 only while it waits in the queue unseen
+ *                   (1 on the first delivery); as the broker counts it
  */
 public record Message(long id, String body, int deliveries) {
     /**
      * Validates the fields.
      *
-     * @throws IllegalArgumentException if id is not positive or deliveries is negative
+     * @throws IllegalArgumentException if id or deliveries is not positive
      * @throws NullPointerException     if body is null
      */
     public Message {
@@ -27,18 +27,13 @@ public record Message(long id, String body, int deliveries) {
             throw new IllegalArgumentException("message id must be > 0, was " + id);
         }
         Objects.requireNonNull(body, "message body must not be null (message " + id + ")");
-        if (deliveries < 0) {
-            throw new IllegalArgumentException("deliveries must be >= 0, was " + deliveries + " (message " + id + ")");
+        if (deliveries < 1) {
+            throw new IllegalArgumentException("deliveries must be >= 1, was " + deliveries + " (message " + id + ")");
         }
     }
 
     /** True when an earlier delivery of this message was not acknowledged. */
     public boolean redelivered() {
         return deliveries > 1;
-    }
-
-    /** The same message, delivered once more. */
-    Message deliveredAgain() {
-        return new Message(id, body, deliveries + 1);
     }
 }

@@ -1,4 +1,4 @@
-package dev.arbor.examples.queue;
+package dev.arbor.examples.broker;
 
 import java.util.Objects;
 
