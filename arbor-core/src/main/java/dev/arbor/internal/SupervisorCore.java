@@ -1276,10 +1276,15 @@ public final class SupervisorCore {
         }
     }
 
-    /** What this run's end means to whoever ran it (API.md: propagation rules). */
+    /**
+     * What this run's end means to whoever ran it (API.md: propagation rules). Besides a
+     * TerminateTreeException, a cause is a fatal error (it passes up as itself) or the failure of
+     * user code it relies on (its thread factory or clock): then it ends as a failure with that
+     * cause, which its parent handles like any failure of a child.
+     */
     private Throwable outcomeForHost() {
         Throwable cause = terminationCause;
-        if (Outcome.isFatal(cause)) {
+        if (cause != null && !(cause instanceof TerminateTreeException)) {
             return cause;
         }
         if (cause instanceof TerminateTreeException tte) {
