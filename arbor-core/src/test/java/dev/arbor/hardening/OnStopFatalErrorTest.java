@@ -81,7 +81,8 @@ class OnStopFatalErrorTest {
                 throw oom;
             });
             ctx.awaitStop();
-            actionDone.await();
+            Thread.interrupted();       // the stop request's interrupt: this run goes on until the error arrived
+            UserCallbackFaultTest.awaitIgnoringInterrupts(actionDone);
             // The run ends only once the error reached the supervisor (still stopping: waiting for this run).
             Eventually.until("the onStop action's error reaches the supervisor", () -> root.terminationCause().isPresent());
         });
@@ -156,17 +157,22 @@ class OnStopFatalErrorTest {
     void aFatalErrorArrivingAfterItsSupervisorTerminatedGoesToTheParent() throws Exception {
         OutOfMemoryError oom = new OutOfMemoryError("injected late");
         CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch registered = new CountDownLatch(1);
         root = builder("root").build();
         Supervisor sub = Supervisor.builder("sub").clock(clock).build();
-        sub.add("victim", ctx -> serveWith(ctx, () -> {
-            UserCallbackFaultTest.awaitIgnoringInterrupts(release);
-            throw oom;
-        }));
+        sub.add("victim", ctx -> {
+            ctx.onStop(() -> {
+                UserCallbackFaultTest.awaitIgnoringInterrupts(release);
+                throw oom;
+            });
+            registered.countDown();     // registered before the stop request: it runs on its own thread
+            ctx.awaitStop();
+        });
         ServiceRef subRef = root.add(ChildSpec.of("sub", sub));
         root.add("bystander", ctx -> ctx.awaitStop());
         CompletableFuture<Throwable> run = runInBackground(root);
         log.await(ServiceStarted.class, e -> e.service().equals("bystander"));
-        log.await(ServiceStarted.class, e -> e.service().equals("victim"));
+        assertThat(registered.await(BOUND_S, TimeUnit.SECONDS)).isTrue();
         root.remove(subRef);
         log.await(ServiceStopped.class, e -> e.service().equals("sub"));
         assertThat(sub.state()).isEqualTo(SupervisorState.TERMINATED);
