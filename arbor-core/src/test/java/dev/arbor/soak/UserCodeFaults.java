@@ -45,7 +45,7 @@ final class UserCodeFaults {
 
     /** A rare fatal error instead of the fault drawn, in runs that allow them. */
     private boolean fatal() {
-        return fatalAllowed && r.nextInt(50) == 0;
+        return fatalAllowed && r.nextInt(5) == 0;
     }
 
     void count(String what) {
