@@ -6,6 +6,20 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Spreads backoff delays so that supervisors that tripped together do not all restart together.
  * Implementations must be thread-safe and return a non-negative duration.
+ *
+ * <p>A supervisor calls its jitter under its lock, once per backoff, so it must be quick, must not
+ * block and must not call back into the supervisor (a call that would wait for it, such as
+ * {@code stop()}, throws IllegalStateException there). What a faulty jitter does is decided:
+ * <ul>
+ *   <li>returns null or a negative duration, or throws anything but a fatal JVM error (an
+ *       {@link AssertionError} or a {@link StackOverflowError} included): logged at WARNING, and the
+ *       backoff lasts the base delay;</li>
+ *   <li>throws a fatal JVM error (a {@link VirtualMachineError} other than
+ *       {@link StackOverflowError}): the failure that exceeded the threshold is reported, not
+ *       restarting, and the supervisor terminates with that error as its cause;</li>
+ *   <li>returns an enormous duration: honoured (the system clock caps a timer at about 73
+ *       years); a stop still cuts the backoff short.</li>
+ * </ul>
  */
 @FunctionalInterface
 public interface Jitter {

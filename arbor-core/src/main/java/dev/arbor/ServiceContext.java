@@ -36,8 +36,12 @@ public interface ServiceContext {
      * Registers an action that runs once when a stop is requested, for example closing a socket
      * that a blocking read waits on. Actions run in registration order on a separate virtual
      * thread, so an action that throws or blocks never stalls the supervisor; its time counts
-     * against the child's shutdown timeout, and what it throws is ignored. An action registered
-     * after the stop request runs at once, in the calling thread.
+     * against the child's shutdown timeout. What it throws is logged and the next action runs,
+     * except a fatal JVM error (a {@link VirtualMachineError} other than {@link StackOverflowError}):
+     * the supervisor terminates with it, as when a run throws one after its stop request (it beats
+     * a concurrent stop as the cause, passes up the tree, and the root's {@code run()} throws it);
+     * if that supervisor has terminated already, its parent terminates with it. An action
+     * registered after the stop request runs at once, in the calling thread.
      *
      * @param action what to do when a stop is requested
      *

@@ -415,6 +415,9 @@ public final class Supervisor implements Service, AutoCloseable {
 
         /**
          * Spreads backoffs. Default {@code Jitter.uniform(0.5)}: a delay in {@code [d, 1.5 d)}.
+         * Called under the supervisor's lock: it must be quick. A jitter that throws anything but a
+         * fatal JVM error, or returns null or a negative delay, gives the base delay; a fatal error
+         * terminates the supervisor with it (see {@link Jitter} for every case).
          *
          * @param jitter how to spread the delay
          * @return this builder
@@ -547,6 +550,9 @@ public final class Supervisor implements Service, AutoCloseable {
 
         /**
          * The source of every delay the supervisor waits for. Default {@link SupervisorClock#system()}.
+         * Called under the supervisor's lock: every method must be quick and must not wait for a
+         * task. A clock that cannot read the time or schedule terminates the supervisor; see
+         * {@link SupervisorClock} for every case.
          *
          * @param clock the clock; a ManualClock in tests
          * @return this builder
@@ -558,7 +564,28 @@ public final class Supervisor implements Service, AutoCloseable {
 
         /**
          * Makes the thread of each service run. Default: virtual threads named
-         * {@code "<supervisor>/<service>"}. The factory must return a new, unstarted thread.
+         * {@code "<supervisor>/<service>"}. The factory must return a new, unstarted thread that
+         * runs the Runnable it is given; a platform thread works as well as a virtual one.
+         *
+         * <p>It is called under the supervisor's lock, once per run of a leaf service: it must be
+         * quick, must not block, and must not wait for the supervisor (a call such as {@code stop()}
+         * throws IllegalStateException there). What a faulty factory does is decided:
+         * <ul>
+         *   <li>throws, returns null, or returns a thread that is not new: the supervisor cannot run
+         *       that child, so it terminates, with an IllegalStateException carrying the problem as
+         *       its cause (a fatal JVM error, such as "unable to create native thread": with the
+         *       error itself, so it passes up the tree). A failure whose restart needed the thread is
+         *       reported with {@code restarting} false.</li>
+         *   <li>returns a thread whose {@code start()} throws: that run ends with the failure, a
+         *       fatal JVM error as itself (the supervisor terminates), anything else wrapped in an
+         *       IllegalStateException, an ordinary counted failure.</li>
+         *   <li>returns a thread that never runs the Runnable: this cannot be seen while the child
+         *       runs (it shows RUNNING); at its stop request the ended thread is seen and the run is
+         *       reported {@link SupervisorEvent.ServiceStopped} at once.</li>
+         *   <li>returns a {@code Thread} subclass whose {@code interrupt()} throws: logged; the stop
+         *       request stands ({@code isStopping()}, onStop actions) and the other runs are still
+         *       interrupted.</li>
+         * </ul>
          *
          * @param f makes one new, unstarted thread per run
          * @return this builder

@@ -11,6 +11,33 @@ import java.time.Instant;
  *
  * <p>Implementations must be thread-safe. Scheduled tasks must be run on a thread other than the
  * one that called {@code schedule}, never inline; they are short and never block.
+ *
+ * <p><b>Called under the supervisor's lock.</b> A supervisor reads the time, schedules and cancels
+ * while holding its lock, so every method must be quick, must not block, must not wait for a task
+ * (the task needs that lock: waiting for it deadlocks) and must not call back into the supervisor.
+ * Blocking cannot be bounded by the supervisor: it holds up that supervisor (and its parent's
+ * {@code children()}, {@code health()} and reports) until the call returns. Every other
+ * misbehaviour is decided:
+ * <ul>
+ *   <li>{@code nanoTime} throws: the failure being counted is counted at the last good reading, and
+ *       the supervisor terminates with an IllegalStateException carrying what was thrown (a fatal
+ *       JVM error: with the error itself). A reading earlier than the previous one counts as no
+ *       time elapsed: the failure count neither decays nor grows from it, and a backoff's remaining
+ *       time never exceeds its length.</li>
+ *   <li>{@code schedule} throws: there is no timer. For a backoff's end the supervisor terminates
+ *       as above (the children waiting for the backoff are stopped with the others); for shutdown
+ *       timeouts the runs they were for are abandoned at once, as with a zero timeout
+ *       ({@link SupervisorEvent.ServiceStopTimeout}, listed in the {@link StopReport}), so a stop
+ *       never waits for a timer that does not exist, and a running supervisor terminates too.</li>
+ *   <li>{@code schedule} returns null: the timer works but cannot be cancelled; when it fires
+ *       late it finds nothing to do.</li>
+ *   <li>{@code schedule} runs a task inline, inside the call (this supervisor's or another's):
+ *       the task is run right after the supervisor releases its lock, as soon as possible.</li>
+ *   <li>a handle's {@link Cancellable#cancel} throws: logged at WARNING; the timer fires and finds
+ *       nothing to do. A fatal JVM error terminates the supervisor with it.</li>
+ *   <li>{@code health()} reads the time too: what {@code nanoTime} throws there is thrown to
+ *       {@code health()}'s caller, and nothing changes.</li>
+ * </ul>
  */
 public interface SupervisorClock {
     /**
@@ -23,7 +50,8 @@ public interface SupervisorClock {
     /**
      * The current wall-clock time, for the timestamps of events ({@link EventContext#time()}). Never
      * used to measure a delay. The default reads {@link Instant#now()}; a test clock returns a time
-     * that moves with it.
+     * that moves with it. Best effort: if it throws or returns null, the supervisor logs a warning
+     * and stamps its events with the system's time instead.
      *
      * @return the current instant
      */

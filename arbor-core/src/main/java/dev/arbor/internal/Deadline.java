@@ -21,10 +21,15 @@ final class Deadline {
         pending++;
     }
 
-    /** One of its runs is gone; the timer is cancelled once none is left to wait for. */
-    void runGone() {
+    /**
+     * One of its runs is gone; the timer is cancelled once none is left to wait for.
+     *
+     * @return a fatal error the timer's {@code cancel} threw, for the supervisor to terminate with; or null
+     */
+    Throwable runGone() {
         if (--pending == 0 && timer != null) {
-            timer.cancel();
+            return Timers.cancel(timer);
         }
+        return null;
     }
 }

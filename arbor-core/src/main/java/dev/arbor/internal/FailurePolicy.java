@@ -17,8 +17,9 @@ import java.util.Optional;
  *
  * <p><b>Computes, never applies.</b> It never calls back into the supervisor: the supervisor asks
  * it, schedules the backoff's end on its own clock, and hands the timer over ({@link #armed}) so
- * that there is one place that cancels it. The one piece of user code it calls is the jitter, under
- * the supervisor's lock (a jitter must be quick; see {@link #begin}).
+ * that there is one place that cancels it. It calls two pieces of user code, under the
+ * supervisor's lock: the jitter ({@link #begin}) and the timer's {@code cancel}; nothing they
+ * throw gets out, except a fatal JVM error, handed to the supervisor to terminate with.
  *
  * <p>Not thread-safe: owned by its supervisor and used under the supervisor's lock.
  */
@@ -70,6 +71,8 @@ final class FailurePolicy {
      * Enters a backoff that starts at {@code now}, the reading of the failure that exceeded the
      * threshold (one reading per failure). Returns its length, the jittered base; the caller
      * schedules its end with {@link #generation()} and hands the timer to {@link #armed}.
+     *
+     * @throws VirtualMachineError if the jitter threw a fatal one; then nothing changed
      */
     Duration begin(long now) {
         Duration delay = jittered();
@@ -93,20 +96,26 @@ final class FailurePolicy {
         return inBackoff && timerGeneration == generation;
     }
 
-    /** The backoff is over: failures are forgotten and the waiting children restart. */
-    void end() {
+    /**
+     * The backoff is over: failures are forgotten and the waiting children restart.
+     *
+     * @return a fatal error the timer's {@code cancel} threw, for the supervisor to terminate with; or null
+     */
+    Throwable end() {
         inBackoff = false;
         counter.reset();
-        cancelTimer();
+        return cancelTimer();
     }
 
     /**
      * A shutdown cuts the backoff short. The count stays: failures reported while stopping carry
      * it.
+     *
+     * @return a fatal error the timer's {@code cancel} threw, for the supervisor to terminate with; or null
      */
-    void cutShort() {
+    Throwable cutShort() {
         inBackoff = false;
-        cancelTimer();
+        return cancelTimer();
     }
 
     /** A new run of the supervisor starts with no failures. */
@@ -114,22 +123,30 @@ final class FailurePolicy {
         counter.reset();
     }
 
-    /** How long the backoff in progress still lasts at {@code now}; empty outside a backoff. */
+    /**
+     * How long the backoff in progress still lasts at {@code now}; empty outside a backoff. A clock
+     * read before the backoff began (a clock that went backwards) counts as no time elapsed.
+     */
     Optional<Duration> remaining(long now) {
         if (!inBackoff) {
             return Optional.empty();
         }
-        return Optional.of(Duration.ofNanos(Math.max(0, lengthNanos - (now - startedAt))));
+        long elapsed = Math.max(0, now - startedAt);
+        return Optional.of(Duration.ofNanos(Math.max(0, lengthNanos - elapsed)));
     }
 
-    private void cancelTimer() {
-        if (timer != null) {
-            timer.cancel();
-            timer = null;
-        }
+    private Throwable cancelTimer() {
+        Cancellable t = timer;
+        timer = null;
+        return t == null ? null : Timers.cancel(t);
     }
 
-    /** The jitter's delay; the base when it throws a RuntimeException or returns null or a negative delay. */
+    /**
+     * The jitter's delay. The base when it throws anything but a fatal JVM error (an
+     * AssertionError from a buggy jitter included: the backoff still protects the process, and the
+     * failure that caused it is still reported), or returns null or a negative delay. A fatal error
+     * is rethrown: the supervisor terminates with it.
+     */
     private Duration jittered() {
         try {
             Duration d = jitter.apply(backoff);
@@ -137,8 +154,11 @@ final class FailurePolicy {
                 return d;
             }
             LOG.log(System.Logger.Level.WARNING, "backoffJitter returned " + d + "; using " + backoff);
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "backoffJitter threw; using " + backoff, e);
+        } catch (Throwable t) {
+            if (Outcome.isFatal(t)) {
+                throw (VirtualMachineError) t;
+            }
+            LOG.log(System.Logger.Level.WARNING, "backoffJitter threw; using " + backoff, t);
         }
         return backoff;
     }

@@ -34,12 +34,23 @@ public record Outcome(Kind kind, Throwable thrown, Throwable decisive) {
         // A bounded walk instead of a visited set: no allocation on the restart path, and a
         // (rare, but possible through initCause) cycle in the chain still ends.
         Throwable t = thrown;
-        for (int depth = 0; t != null && depth < MAX_CAUSE_DEPTH; depth++, t = t.getCause()) {
+        for (int depth = 0; t != null && depth < MAX_CAUSE_DEPTH; depth++) {
             if (t instanceof DoNotRestartException) {
                 return new Outcome(Kind.DO_NOT_RESTART, thrown, t);
             }
             if (t instanceof TerminateTreeException) {
                 return new Outcome(Kind.TERMINATE_TREE, thrown, t);
+            }
+            // getCause() is user code (it may be overridden), called under the supervisor's lock in
+            // the middle of a batch of ended runs: nothing it throws may escape. The walk ends there;
+            // a fatal error still means a broken JVM.
+            try {
+                t = t.getCause();
+            } catch (Throwable broken) {
+                if (isFatal(broken)) {
+                    return new Outcome(Kind.FATAL, thrown, broken);
+                }
+                break;
             }
         }
         return new Outcome(Kind.FAILED, thrown, thrown);

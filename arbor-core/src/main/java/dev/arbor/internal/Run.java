@@ -22,6 +22,7 @@ final class Run implements ServiceContext, Runnable {
     private static final System.Logger LOG = System.getLogger("dev.arbor");
     private static final VarHandle ACTIONS;
     private static final VarHandle LATCH;
+    private static final VarHandle CLAIMED;
     /** The value of {@code actions} once the stop was requested: later actions run at once. */
     private static final Object STOPPED = new Object();
 
@@ -30,6 +31,7 @@ final class Run implements ServiceContext, Runnable {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             ACTIONS = lookup.findVarHandle(Run.class, "actions", Object.class);
             LATCH = lookup.findVarHandle(Run.class, "foreignWaiters", CountDownLatch.class);
+            CLAIMED = lookup.findVarHandle(Run.class, "claimed", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -45,7 +47,8 @@ final class Run implements ServiceContext, Runnable {
     boolean abandoned;            // lock: its stop timed out; kept only for StopReports
     Deadline deadline;            // lock: the timer waiting for it after its stop request
     Throwable endThrown;          // what the run threw; handed from its thread to the supervisor
-    private boolean entered;      // run() was called: a run serves once
+    @SuppressWarnings("unused")   // via CLAIMED: run() entered, or the supervisor gave up on the run
+    private volatile boolean claimed;
 
     @SuppressWarnings("unused")   // via ACTIONS: null, a Runnable, a List<Runnable>, or STOPPED
     private volatile Object actions;
@@ -71,10 +74,10 @@ final class Run implements ServiceContext, Runnable {
      */
     @Override
     public void run() {
-        if (entered) {
-            throw new IllegalStateException("service run " + child + " was already served");
+        if (!claim()) {
+            throw new IllegalStateException("service run " + child
+                    + " was already served, or given up by its supervisor (its thread could not start)");
         }
-        entered = true;
         Throwable thrown = null;
         try {
             child.spec.service().serve(this);
@@ -83,6 +86,20 @@ final class Run implements ServiceContext, Runnable {
         }
         endThrown = thrown;
         child.owner.leafRunEnded(this);
+    }
+
+    /**
+     * Claims the run: true exactly once, for {@link #run()} entering the body, or for the supervisor
+     * giving up on a run whose thread cannot run it (its start failed, or the thread factory's
+     * thread ended without calling its Runnable). The loser never serves, or never reports the end.
+     */
+    boolean claim() {
+        return CLAIMED.compareAndSet(this, false, true);
+    }
+
+    /** Whether the body was entered or the run given up: once true, its thread is no proof of life. */
+    boolean claimed() {
+        return claimed;
     }
 
     // ---------------------------------------------------------------- ServiceContext
@@ -154,7 +171,7 @@ final class Run implements ServiceContext, Runnable {
         while (true) {
             Object current = actions;
             if (current == STOPPED) {
-                runQuietly(action);
+                runQuietly(action);    // on the caller's thread, never under a supervisor's lock
                 return;
             }
             if (ACTIONS.compareAndSet(this, current, withAction(current, action))) {
@@ -199,23 +216,51 @@ final class Run implements ServiceContext, Runnable {
 
     /**
      * Runs onStop actions in order on a virtual thread of their own: one that blocks stalls nobody,
-     * and its time counts against the shutdown timeout.
+     * and its time counts against the shutdown timeout. Called from an outbox, outside every lock.
      */
     void startOnStopActions(List<Runnable> toRun) {
-        Thread.ofVirtual().name(child.owner.name() + "/" + child.name() + "/onStop")
-                .start(() -> toRun.forEach(Run::runQuietly));
+        try {
+            Thread.ofVirtual().name(child.owner.name() + "/" + child.name() + "/onStop")
+                    .start(() -> toRun.forEach(this::runQuietly));
+        } catch (Throwable t) {            // no thread for them: an OutOfMemoryError, in practice
+            failed("the onStop actions' thread could not start; " + toRun.size() + " action(s) not run", t);
+        }
     }
 
-    /** The last step of a stop request: wakes the run's thread wherever it blocks. */
+    /**
+     * The last step of a stop request: wakes the run's thread wherever it blocks. Called outside
+     * every lock. A thread made by a thread factory may be a subclass whose {@code interrupt} is
+     * user code: what it throws must not keep the next runs from being interrupted.
+     */
     void interruptThread() {
-        thread.interrupt();
+        try {
+            thread.interrupt();
+        } catch (Throwable t) {
+            failed("the thread of " + child + " threw from interrupt(); its stop request stands", t);
+        }
     }
 
-    private static void runQuietly(Runnable action) {
+    /**
+     * An onStop action is user code: what it throws is logged and the next action runs, except a
+     * fatal JVM error, which terminates the supervisor as a run's would (after a stop request).
+     */
+    private void runQuietly(Runnable action) {
         try {
             action.run();
         } catch (Throwable t) {
-            LOG.log(System.Logger.Level.WARNING, "onStop action threw", t);
+            failed("onStop action of " + child + " threw", t);
+        }
+    }
+
+    /**
+     * Logs a fault of user code around this run. A fatal JVM error is not logged here: it goes to
+     * the supervisor, which terminates with it (its SupervisorTerminated reports it).
+     */
+    private void failed(String what, Throwable t) {
+        if (Outcome.isFatal(t)) {
+            child.owner.fatalOutsideRuns(t);
+        } else {
+            LOG.log(System.Logger.Level.WARNING, what, t);
         }
     }
 }

@@ -194,6 +194,7 @@ public final class SupervisorCore {
         return child.spec.service() instanceof Supervisor s ? coreOf(s) : null;
     }
 
+    private static final System.Logger LOG = System.getLogger("dev.arbor");
     private final Config config;
     private final StopBatch.Requester stopRequester = this::requestStops;
 
@@ -247,6 +248,7 @@ public final class SupervisorCore {
     private Cancellable shutdownTimer;       // its shutdownDeadline, if one is set
     private Throwable terminationCause;
     private StopReport lastReport;
+    private long lastNow;                    // the clock's last good reading: time stands still if a read throws
 
     /**
      * A supervisor in phase NEW with this configuration.
@@ -352,6 +354,7 @@ public final class SupervisorCore {
     }
 
     public boolean removeAndWait(ServiceRef ref, long nanos) throws InterruptedException {
+        refuseWaitUnderOwnLock("removeAndWait()");
         Child child = ownChild(ref);
         Outbox out = new Outbox();
         Run run;
@@ -491,6 +494,7 @@ public final class SupervisorCore {
     }
 
     public void run() throws Exception {
+        refuseWaitUnderOwnLock("run()");
         start();
         try {
             awaitTerminated();
@@ -530,6 +534,7 @@ public final class SupervisorCore {
     }
 
     public StopReport stop() throws InterruptedException {
+        refuseWaitUnderOwnLock("stop()");
         Outbox out = new Outbox();
         lock.lock();
         try {
@@ -551,6 +556,7 @@ public final class SupervisorCore {
     }
 
     public boolean awaitTermination(long nanos) throws InterruptedException {
+        refuseWaitUnderOwnLock("awaitTermination()");
         lock.lock();
         try {
             while (phase != Phase.TERMINATED) {
@@ -576,6 +582,7 @@ public final class SupervisorCore {
     }
 
     public void serve(ServiceContext ctx) throws Exception {
+        refuseWaitUnderOwnLock("serve()");
         SupervisorCore hostSupervisor = ctx instanceof Run r ? r.child.owner : null;
         if (hostSupervisor != null && parent != hostSupervisor) {
             bindAsParentOf(this, hostSupervisor);
@@ -598,18 +605,35 @@ public final class SupervisorCore {
             unlock();
         }
         out.run();
-        ctx.onStop(() -> stopFrom(serveHost));
+        // A context that is not a Run is user code: it may throw, or never run the onStop action.
+        // The run begun above must not outlive this call either way: it is stopped and waited for,
+        // then serve() throws what the context threw.
+        Throwable contextFailure = null;
+        try {
+            ctx.onStop(() -> stopFrom(serveHost));
+        } catch (Throwable t) {
+            contextFailure = t;
+            stopFrom(serveHost);
+        }
         boolean interrupted = false;
         while (true) {
             try {
                 serveHost.ended.await();
                 break;
             } catch (InterruptedException e) {
-                if (!ctx.isStopping() && !interrupted) {
-                    interrupted = true;
-                    stopFrom(serveHost);
+                boolean stopping;
+                try {
+                    stopping = ctx.isStopping();
+                } catch (Throwable t) {
+                    contextFailure = contextFailure == null ? t : contextFailure;
+                    stopping = false;
                 }
+                interrupted |= !stopping;
+                stopFrom(serveHost);     // idempotent; also for a context whose onStop never runs the action
             }
+        }
+        if (contextFailure != null) {
+            throw asException(contextFailure);
         }
         if (interrupted) {
             throw new InterruptedException("supervisor \"" + name() + "\" was interrupted");
@@ -640,36 +664,64 @@ public final class SupervisorCore {
     }
 
     private void startRun(Child child, Outbox out) {
-        int restarts = child.everStarted ? ++child.restarts : 0;
-        SupervisorCore sub = subOf(child);
-        if (sub != null) {
-            Run run = new Run(child, restarts);
-            attach(child, run, restarts);
-            out.add(() -> sub.beginAsChildOf(run));
-            return;
+        Run run = newRun(child, out);
+        if (run != null) {
+            launch(run, out);
         }
-        Run run = new Run(child, restarts);
-        Thread thread;
-        try {
-            thread = newThread(run);
-        } catch (Throwable t) {
-            if (child.everStarted) {
-                child.restarts--;
-            }
-            // Terminate after the lock is released: callers may be iterating the children.
-            IllegalStateException cause = new IllegalStateException("supervisor \"" + name()
-                    + "\" could not create a thread for \"" + child.name() + "\"", t);
-            out.add(() -> terminate(cause));
-            return;
-        }
-        run.thread = thread;
-        attach(child, run, restarts);
-        out.add(() -> startThread(run));   // after the lock: a start can block on the JDK's own locks
     }
 
-    /** Starts a run's thread; a stop request that came first is delivered again, to the live thread. */
+    /**
+     * A child's next run, its thread made but not started, nothing emitted; null if the thread
+     * factory failed, and then the supervisor terminates with that failure (a fatal JVM error as
+     * itself, so that it passes up; anything else wrapped): it cannot run its children. Terminates
+     * after the lock is released: callers may be iterating the children.
+     */
+    private Run newRun(Child child, Outbox out) {
+        Run run = new Run(child, child.everStarted ? child.restarts + 1 : 0);
+        if (subOf(child) != null) {
+            return run;
+        }
+        try {
+            run.thread = newThread(run);
+            return run;
+        } catch (Throwable t) {
+            Throwable cause = Outcome.isFatal(t) ? t : new IllegalStateException("supervisor \"" + name()
+                    + "\" could not create a thread for \"" + child.name() + "\"", t);
+            out.add(() -> terminate(cause));
+            return null;
+        }
+    }
+
+    /** Attaches a run made by {@link #newRun} to its child and starts it after the lock. */
+    private void launch(Run run, Outbox out) {
+        Child child = run.child;
+        child.restarts = run.restarts;
+        attach(child, run, run.restarts);
+        SupervisorCore sub = subOf(child);
+        if (sub != null) {
+            out.add(() -> sub.beginAsChildOf(run));
+        } else {
+            out.add(() -> startThread(run));   // after the lock: a start can block on the JDK's own locks
+        }
+    }
+
+    /**
+     * Starts a run's thread; a stop request that came first is delivered again, to the live thread.
+     * A start that throws (an OutOfMemoryError: no native thread; a thread a factory started behind
+     * our back) ends the run with that failure, unless the thread entered the body after all: a
+     * fatal error as itself (the supervisor terminates), anything else as an ordinary failure.
+     */
     private static void startThread(Run run) {
-        run.thread.start();
+        try {
+            run.thread.start();
+        } catch (Throwable t) {
+            if (run.claim()) {         // its body never runs now: this failure is its end
+                run.endThrown = Outcome.isFatal(t) ? t : new IllegalStateException("supervisor \""
+                        + run.child.owner.name() + "\" could not start the thread of \"" + run.child.name() + "\"", t);
+                run.child.owner.leafRunEnded(run);   // from an outbox: no lock is held
+            }
+            return;
+        }
         if (run.stopRequested) {
             run.interruptThread();
         }
@@ -681,6 +733,12 @@ public final class SupervisorCore {
         emit(new ServiceStarted(name(), child.name(), restarts), child);
     }
 
+    /**
+     * The thread of a leaf run. A thread factory is user code: it must return a new, unstarted
+     * thread that runs the Runnable it was given. What can be checked here is checked (null, a
+     * thread already started or ended); a thread that never calls the Runnable is found at its
+     * stop request ({@link #endedUnserved}).
+     */
     private Thread newThread(Run run) {
         ThreadFactory factory = config.threadFactory();
         if (factory == null) {
@@ -689,6 +747,10 @@ public final class SupervisorCore {
         Thread thread = factory.newThread(run);
         if (thread == null) {
             throw new IllegalStateException("threadFactory returned null");
+        }
+        Thread.State state = thread.getState();
+        if (state != Thread.State.NEW) {
+            throw new IllegalStateException("threadFactory returned a thread that is not new but " + state);
         }
         return thread;
     }
@@ -738,7 +800,7 @@ public final class SupervisorCore {
             return;
         }
         if (newest.nextEnded == null) {     // the usual case outside mass stops: one end
-            onRunEnded(newest, newest.endThrown, out);
+            processEnd(newest, out);
             return;
         }
         // Reversed through a fresh list, not by relinking the runs: runs long in the old
@@ -751,8 +813,21 @@ public final class SupervisorCore {
             r = next;
         }
         for (int i = newestFirst.size() - 1; i >= 0; i--) {
-            Run run = newestFirst.get(i);
+            processEnd(newestFirst.get(i), out);
+        }
+    }
+
+    /**
+     * One queued end. The ends of a batch were taken off the stack together: should processing one
+     * throw (a bug: user code is guarded where it is called), the others must still be processed,
+     * or their children would wait forever; and the combiner must go on. So it is logged, as the
+     * outbox logs its failures, and the batch goes on.
+     */
+    private void processEnd(Run run, Outbox out) {
+        try {
             onRunEnded(run, run.endThrown, out);
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.ERROR, "internal supervisor action failed: the end of " + run.child, t);
         }
     }
 
@@ -777,12 +852,12 @@ public final class SupervisorCore {
             runEnded.signalAll();
         }
         if (run.deadline != null) {
-            run.deadline.runGone();
+            terminateIfFatal(run.deadline.runGone(), out);
         }
         if (run.abandoned) {        // its end was already reported as ServiceStopTimeout
             abandoned.remove(run);
             if (Outcome.isFatal(thrown)) {
-                beginShutdown(thrown, out);
+                fatalArrived(thrown, out);
             }
             return;
         }
@@ -806,8 +881,8 @@ public final class SupervisorCore {
         switch (outcome.kind()) {
             case FATAL, TERMINATE_TREE -> {
                 child.lastFailure = outcome.thrown();
-                emitFailed(child, new ServiceFailed(name(), child.name(), outcome.thrown(), currentFailures(), threshold(),
-                        false), FailureAction.TERMINATE);
+                emitFailed(child, new ServiceFailed(name(), child.name(), outcome.thrown(), currentFailures(out),
+                        threshold(), false), FailureAction.TERMINATE);
                 beginShutdown(outcome.decisive(), out);
             }
             case DO_NOT_RESTART -> complete(child);
@@ -821,7 +896,7 @@ public final class SupervisorCore {
             case FAILED -> {
                 child.lastFailure = outcome.thrown();
                 if (restart == Restart.TEMPORARY) {
-                    emitFailed(child, new ServiceFailed(name(), child.name(), outcome.thrown(), currentFailures(),
+                    emitFailed(child, new ServiceFailed(name(), child.name(), outcome.thrown(), currentFailures(out),
                             threshold(), false), FailureAction.REMOVE);
                     drop(child);
                 } else {
@@ -837,26 +912,36 @@ public final class SupervisorCore {
     }
 
     private void countedFailure(Child child, Throwable cause, Outbox out) {
-        long now = config.clock().nanoTime();
+        long now = now(out);
         double count = failures.record(now);
         if (phase != Phase.RUNNING) {        // stopping: nothing restarts
             emitFailed(child, new ServiceFailed(name(), child.name(), cause, count, threshold(), false), FailureAction.STOP);
             afterStop(child);
             return;
         }
-        if (failures.exceeded(count)) {
-            startBackoff(now);
+        Throwable fatal = failures.exceeded(count) ? startBackoff(now, out) : null;
+        if (fatal != null) {                 // the jitter threw a fatal error: report the failure, then terminate
+            emitFailed(child, new ServiceFailed(name(), child.name(), cause, count, threshold(), false),
+                    FailureAction.TERMINATE);
+            beginShutdown(fatal, out);
+            return;
         }
         List<Child> siblings = Wave.siblingsToRestart(config.strategy(), child, children);
-        boolean waits = failures.inBackoff();
-        emitFailed(child, new ServiceFailed(name(), child.name(), cause, count, threshold(), !waits),
-                waits ? FailureAction.BACKOFF : FailureAction.RESTART);
+        boolean restarting = !failures.inBackoff();
+        Run next = null;
+        if (restarting && siblings.isEmpty()) {
+            next = newRun(child, out);       // before the event: a thread factory that fails means no restart
+            restarting = next != null;
+        }
+        FailureAction action = failures.inBackoff() ? FailureAction.BACKOFF
+                : restarting ? FailureAction.RESTART : FailureAction.TERMINATE;   // no thread: it terminates
+        emitFailed(child, new ServiceFailed(name(), child.name(), cause, count, threshold(), restarting), action);
         if (!siblings.isEmpty()) {
             joinWave(child, siblings);
         } else if (failures.inBackoff()) {
             child.idleState = ChildState.BACKOFF;
-        } else {
-            startRun(child, out);
+        } else if (next != null) {
+            launch(next, out);
         }
     }
 
@@ -910,6 +995,10 @@ public final class SupervisorCore {
                 if (actions != null) {
                     out.add(() -> run.startOnStopActions(actions));   // before the interrupts below
                 }
+                if (endedUnserved(run)) {
+                    out.add(() -> leafRunEnded(run));   // its end, processed as any other, after the lock
+                    continue;                           // nothing to wait for
+                }
                 toInterrupt.add(run);
             }
             deadlines.add(run, shutdownTimeoutOf(run.child));
@@ -917,9 +1006,39 @@ public final class SupervisorCore {
         if (!toInterrupt.isEmpty()) {
             out.add(() -> interrupt(toInterrupt));   // after the lock: an interrupt takes the target's monitor
         }
-        deadlines.forEachTimer((timeout, deadline) ->
-                deadline.timer = config.clock().schedule(timeout, () -> deadlineExpired(deadline)));
+        List<Run> untimed = new ArrayList<>();
+        deadlines.forEachTimer((timeout, deadline) -> {
+            deadline.timer = schedule(timeout, () -> deadlineExpired(deadline), out);
+            if (deadline.timer == null) {        // the clock cannot time them: due now, as for a zero timeout
+                untimed.addAll(deadline.runs);
+            }
+        });
         deadlines.dueNow().forEach(run -> abandon(run, out));
+        untimed.forEach(run -> abandon(run, out));
+    }
+
+    /**
+     * Whether a leaf run's thread, made by the user's thread factory, ended without ever calling
+     * its Runnable (a factory that wraps it and forgets to call it): such a run would otherwise be
+     * waited for until its deadline and listed as unstopped although nothing runs. If so, claims it
+     * and gives it its end. Cannot be seen before a stop request without watching every thread.
+     */
+    private boolean endedUnserved(Run run) {
+        if (config.threadFactory() == null || run.claimed()) {
+            return false;
+        }
+        Thread.State state;
+        try {
+            state = run.thread.getState();       // a Thread subclass may override it: user code
+        } catch (Throwable t) {
+            return false;
+        }
+        if (state != Thread.State.TERMINATED || !run.claim()) {
+            return false;
+        }
+        run.endThrown = new IllegalStateException("the thread that supervisor \"" + name() + "\"'s threadFactory made for \""
+                + run.child.name() + "\" ended without running it");
+        return true;
     }
 
     /**
@@ -932,8 +1051,12 @@ public final class SupervisorCore {
     private void interrupt(List<Run> runs) {
         if (runs.size() < FAN_OUT_THRESHOLD || Thread.currentThread().isVirtual()) {
             runs.forEach(Run::interruptThread);
-        } else {
+            return;
+        }
+        try {
             Thread.ofVirtual().name(name() + "/stop").start(() -> runs.forEach(Run::interruptThread));
+        } catch (Throwable noThread) {         // an OutOfMemoryError: the interrupts must still happen
+            runs.forEach(Run::interruptThread);
         }
     }
 
@@ -1065,13 +1188,21 @@ public final class SupervisorCore {
 
     /**
      * Enters a backoff; {@code now} is the failure's clock reading (one reading per failure). The
-     * jitter is user code called under the lock (see the class comment).
+     * jitter and the clock are user code called under the lock (see the class comment): a fatal
+     * error from the jitter is returned, nothing begun, for the caller to terminate with; a clock
+     * that cannot schedule the backoff's end terminates the supervisor (see {@link #schedule}).
      */
-    private void startBackoff(long now) {
-        Duration delay = failures.begin(now);
+    private Throwable startBackoff(long now, Outbox out) {
+        Duration delay;
+        try {
+            delay = failures.begin(now);
+        } catch (VirtualMachineError fatal) {   // FailurePolicy lets only fatal errors out of the jitter
+            return fatal;
+        }
         long generation = failures.generation();
-        failures.armed(config.clock().schedule(delay, () -> backoffExpired(generation)));
+        failures.armed(schedule(delay, () -> backoffExpired(generation), out));
         emit(new BackoffStarted(name(), delay), backoffKey);
+        return null;
     }
 
     private void backoffExpired(long generation) {
@@ -1081,7 +1212,7 @@ public final class SupervisorCore {
             if (!failures.isCurrent(generation) || phase != Phase.RUNNING) {
                 return;
             }
-            failures.end();
+            terminateIfFatal(failures.end(), out);
             emit(new BackoffEnded(name()), backoffKey);
             for (Child c : children) {
                 if (c.run == null && c.idleState == ChildState.BACKOFF && !c.removed) {
@@ -1108,7 +1239,7 @@ public final class SupervisorCore {
         }
         phase = Phase.STOPPING;
         terminationCause = cause;
-        failures.cutShort();
+        terminateIfFatal(failures.cutShort(), out);
         wave = null;                           // nothing restarts any more
         shutdown = new StopBatch(config.stopOrder());
         for (Child c : children) {
@@ -1118,7 +1249,7 @@ public final class SupervisorCore {
         }
         if (config.shutdownDeadline() != null) {
             StopBatch batch = shutdown;
-            shutdownTimer = config.clock().schedule(config.shutdownDeadline(), () -> shutdownDeadlinePassed(batch));
+            shutdownTimer = schedule(config.shutdownDeadline(), () -> shutdownDeadlinePassed(batch), out);
         }
         phaseChanged.signalAll();
         settleBatches(out);
@@ -1155,11 +1286,23 @@ public final class SupervisorCore {
         out.run();
     }
 
+    /**
+     * Terminates with {@code cause} (from an outbox: user code failed under the lock). A fatal
+     * error is never dropped ({@link #fatalArrived}); another cause that finds the supervisor
+     * already stopping or terminated is only logged: the run is ending anyway.
+     */
     private void terminate(Throwable cause) {
         Outbox out = new Outbox();
         lock.lock();
         try {
-            beginShutdown(cause, out);
+            if (Outcome.isFatal(cause)) {
+                fatalArrived(cause, out);
+            } else if (phase == Phase.RUNNING) {
+                beginShutdown(cause, out);
+            } else {
+                LOG.log(System.Logger.Level.WARNING, "supervisor \"" + name() + "\" was already "
+                        + phase.name().toLowerCase(java.util.Locale.ROOT) + "; not terminated again by", cause);
+            }
         } finally {
             unlock();
         }
@@ -1170,7 +1313,7 @@ public final class SupervisorCore {
     private void finishRun(Outbox out) {
         phase = Phase.TERMINATED;
         if (shutdownTimer != null) {
-            shutdownTimer.cancel();
+            terminateIfFatal(Timers.cancel(shutdownTimer), out);
             shutdownTimer = null;
         }
         children.removeIf(c -> {
@@ -1196,10 +1339,15 @@ public final class SupervisorCore {
         }
     }
 
-    /** What this run's end means to whoever ran it (API.md: propagation rules). */
+    /**
+     * What this run's end means to whoever ran it (API.md: propagation rules). Besides a
+     * TerminateTreeException, a cause is a fatal error (it passes up as itself) or the failure of
+     * user code it relies on (its thread factory or clock): then it ends as a failure with that
+     * cause, which its parent handles like any failure of a child.
+     */
     private Throwable outcomeForHost() {
         Throwable cause = terminationCause;
-        if (Outcome.isFatal(cause)) {
+        if (cause != null && !(cause instanceof TerminateTreeException)) {
             return cause;
         }
         if (cause instanceof TerminateTreeException tte) {
@@ -1290,7 +1438,7 @@ public final class SupervisorCore {
     private void record(SupervisorEvent event, EventChannel.SpanKey key, FailureAction action) {
         totals.count(event);
         if (sectionTime == null) {
-            sectionTime = config.clock().instant();   // one reading per section, not per event
+            sectionTime = wallTime();   // one reading per section, not per event
         }
         unpublished.add(event, key, sectionTime, path, action);
         JfrEvents.record(event, path, action);
@@ -1361,13 +1509,13 @@ public final class SupervisorCore {
         @Override
         public EventContext contextNow() {
             List<String> p = path;
-            return new EventContext(config.clock().instant(), p == null ? List.of(config.name()) : p,
+            return new EventContext(wallTime(), p == null ? List.of(config.name()) : p,
                     Optional.empty(), Optional.empty());
         }
 
         @Override
         public void listenerFailedFatally(Throwable error) {
-            terminate(error);   // a broken JVM ends the tree, as when a run throws it
+            fatalOutsideRuns(error);   // a broken JVM ends the tree, as when a run throws it
         }
     }
 
@@ -1427,8 +1575,8 @@ public final class SupervisorCore {
         return c.publish(unpublished) ? c : null;
     }
 
-    private double currentFailures() {
-        return failures.current(config.clock().nanoTime());
+    private double currentFailures(Outbox out) {
+        return failures.current(now(out));
     }
 
     private double threshold() {
@@ -1438,6 +1586,114 @@ public final class SupervisorCore {
     private Duration shutdownTimeoutOf(Child child) {
         Duration own = child.spec.shutdownTimeout();
         return own != null ? own : config.shutdownTimeout();
+    }
+
+    // ---------------------------------------------------------------- user code under the lock (RELIABILITY.md §6)
+
+    /**
+     * The clock's time, read for a failure. A read that throws is a clock that cannot measure
+     * decay: the supervisor terminates with it ({@link #userCodeFailed}) and, for the failure at
+     * hand, time stands still at the last good reading. A reading before the last one is used as
+     * is: {@link FailureCounter} counts it as no time elapsed.
+     */
+    private long now(Outbox out) {
+        try {
+            return lastNow = config.clock().nanoTime();
+        } catch (Throwable t) {
+            terminateLater(userCodeFailed("its clock's nanoTime()", t), out);
+            return lastNow;
+        }
+    }
+
+    /**
+     * The clock's wall time, for event timestamps only: best effort. A clock whose {@code instant()}
+     * throws (anything) or returns null gets the system's time instead, with a warning; nothing
+     * else depends on it, so it never terminates the supervisor.
+     */
+    private Instant wallTime() {
+        try {
+            Instant t = config.clock().instant();
+            if (t != null) {
+                return t;
+            }
+            LOG.log(System.Logger.Level.WARNING, "supervisor \"" + name() + "\": its clock's instant() returned null");
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.WARNING, "supervisor \"" + name() + "\": its clock's instant() threw", t);
+        }
+        return Instant.now();
+    }
+
+    /**
+     * Schedules a timer on the clock ({@link Timers}: a null handle and inline runs are taken care
+     * of there). A clock that throws cannot time backoffs or shutdowns: the supervisor terminates
+     * with its failure, and this returns null, for the caller to do without the timer.
+     */
+    private Cancellable schedule(Duration delay, Runnable task, Outbox out) {
+        try {
+            return Timers.schedule(config.clock(), delay, task, out);
+        } catch (Throwable t) {
+            terminateLater(userCodeFailed("its clock's schedule()", t), out);
+            return null;
+        }
+    }
+
+    /** The cause a supervisor terminates with when user code it relies on fails: a fatal error as itself, so it passes up. */
+    private Throwable userCodeFailed(String what, Throwable t) {
+        return Outcome.isFatal(t) ? t : new IllegalStateException("supervisor \"" + name() + "\": " + what + " threw", t);
+    }
+
+    /**
+     * Terminates after the lock is released: the caller may be in the middle of a pass over the
+     * children or a batch. A fatal error while stopping is recorded at once: that only sets the
+     * cause, safe anywhere, and the stop may finish in this very section.
+     */
+    private void terminateLater(Throwable cause, Outbox out) {
+        if (phase == Phase.STOPPING && Outcome.isFatal(cause)) {
+            beginShutdown(cause, out);
+            return;
+        }
+        out.add(() -> terminate(cause));
+    }
+
+    private void terminateIfFatal(Throwable fatalOrNull, Outbox out) {
+        if (fatalOrNull != null) {
+            terminateLater(fatalOrNull, out);
+        }
+    }
+
+    /**
+     * A fatal JVM error from outside the runs (an onStop action, a thread's interrupt): the JVM is
+     * broken, so the supervisor terminates with it as for a run that throws one after its stop
+     * request. Called outside every lock, from any thread.
+     */
+    void fatalOutsideRuns(Throwable fatal) {
+        Outbox out = new Outbox();
+        lock.lock();
+        try {
+            fatalArrived(fatal, out);
+        } finally {
+            unlock();
+        }
+        out.run();
+    }
+
+    /**
+     * A fatal error reached this supervisor. Running or stopping, it terminates with it (the error
+     * beats a stop as the cause). Once its run is over the error cannot end that run any more: it
+     * goes to the parent, which terminates in turn, so a broken JVM still reaches the root; at a
+     * terminated root it is only logged (its {@code run()} has returned).
+     */
+    private void fatalArrived(Throwable fatal, Outbox out) {
+        if (phase == Phase.RUNNING || phase == Phase.STOPPING) {
+            beginShutdown(fatal, out);
+            return;
+        }
+        SupervisorCore up = parent;
+        if (up != null) {
+            out.add(() -> up.fatalOutsideRuns(fatal));
+        } else {
+            LOG.log(System.Logger.Level.ERROR, "supervisor \"" + name() + "\" had terminated when a fatal error arrived", fatal);
+        }
     }
 
     // ---------------------------------------------------------------- hosting: root, parent, serve()
@@ -1581,16 +1837,48 @@ public final class SupervisorCore {
     private Child ownChild(ServiceRef ref) {
         if (!(ref instanceof Child child) || child.owner != this) {
             String what = ref instanceof Child ? ref.toString()
-                    : "ServiceRef \"" + ref.name() + "\" (" + ref.getClass().getName() + ", not made by a supervisor)";
+                    : "ServiceRef " + foreignName(ref) + " (" + ref.getClass().getName() + ", not made by a supervisor)";
             throw new IllegalArgumentException(what + " is not a child of supervisor \"" + name() + "\"");
         }
         return child;
+    }
+
+    /**
+     * The name of a ref Arbor did not make, for a message: its {@code name()} is user code, on the
+     * caller's thread with no lock held. If it throws, the message says so and the call still
+     * throws IllegalArgumentException; a fatal error is the caller's.
+     */
+    private static String foreignName(ServiceRef ref) {
+        try {
+            return "\"" + ref.name() + "\"";
+        } catch (Throwable t) {
+            if (Outcome.isFatal(t)) {
+                throw t;
+            }
+            return "(its name() threw " + t.getClass().getName() + ")";
+        }
+    }
+
+    /**
+     * A call that waits for this supervisor must not come from user code that runs under its lock
+     * (its jitter, thread factory or clock, on the thread in the middle of a locked section): the
+     * wait would release the lock halfway through that section and wait for work this very thread
+     * has to finish.
+     */
+    private void refuseWaitUnderOwnLock(String call) {
+        if (lock.isHeldByCurrentThread()) {
+            throw new IllegalStateException(call + " of supervisor \"" + name()
+                    + "\" called from its own jitter, thread factory or clock, which run under its lock: it would wait for itself");
+        }
     }
 
     private static Exception asException(Throwable t) {
         if (t instanceof Error e) {
             throw e;
         }
-        return (Exception) t;
+        if (t instanceof Exception e) {
+            return e;
+        }
+        return new IllegalStateException("a Throwable that is neither an Exception nor an Error", t);
     }
 }

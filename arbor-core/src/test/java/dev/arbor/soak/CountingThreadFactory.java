@@ -20,11 +20,50 @@ final class CountingThreadFactory {
 
     /** The factory for the supervisor at {@code path}; names threads like the default one. */
     ThreadFactory forSupervisor(List<String> path) {
+        return forSupervisor(path, null);
+    }
+
+    /**
+     * The same, misbehaving now and then when {@code faults} is not null (issue 8): it throws,
+     * returns null, a thread already started, a platform thread, a thread whose start() throws, or
+     * one that never runs its Runnable. Threads that never run the body are not tracked: nothing
+     * of the service runs in them.
+     */
+    ThreadFactory forSupervisor(List<String> path, UserCodeFaults faults) {
         List<String> fixed = List.copyOf(path);
         String supervisor = fixed.get(fixed.size() - 1);
         return body -> {
+            UserCodeFaults.ThreadFault fault = faults == null ? UserCodeFaults.ThreadFault.NONE : faults.threadFault();
+            if (fault != UserCodeFaults.ThreadFault.NONE) {
+                faults.count("threadFactory: " + fault);
+            }
+            switch (fault) {
+                case THROW -> throw new IllegalStateException("injected threadFactory bug");
+                case FATAL -> throw new OutOfMemoryError("injected: unable to create native thread");
+                case NULL -> {
+                    return null;
+                }
+                case STARTED -> {
+                    return Thread.ofVirtual().start(() -> { });
+                }
+                case NEVER_RUNS -> {
+                    created.incrementAndGet();
+                    return Thread.ofVirtual().unstarted(() -> { });
+                }
+                case START_THROWS -> {
+                    return new Thread(body) {
+                        @Override
+                        public void start() {
+                            throw new IllegalThreadStateException("injected: start() fails");
+                        }
+                    };
+                }
+                default -> { }
+            }
             Thread[] self = new Thread[1];
-            Thread thread = Thread.ofVirtual().unstarted(() -> {
+            Thread.Builder builder = fault == UserCodeFaults.ThreadFault.PLATFORM
+                    ? Thread.ofPlatform().daemon(true) : Thread.ofVirtual();
+            Thread thread = builder.unstarted(() -> {
                 try {
                     body.run();
                 } finally {

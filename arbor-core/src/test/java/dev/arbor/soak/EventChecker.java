@@ -81,6 +81,7 @@ final class EventChecker implements Consumer<SupervisorEvent> {
         final SoakRun.SupMeta meta;
         final Map<String, ChildModel> children = new HashMap<>();
         volatile boolean active;        // an event since its last termination
+        volatile long delivered;        // events of the kinds SupervisorTotals counts (not BackoffEnded)
         boolean inBackoff;
         boolean backoffPending;         // BackoffStarted seen; its ServiceFailed must come next
         String startExpected;           // ONE_FOR_ONE restart: this child's start must come next
@@ -112,6 +113,9 @@ final class EventChecker implements Consumer<SupervisorEvent> {
             m.startExpected = null;
         }
         m.active = true;
+        if (!(event instanceof BackoffEnded)) {
+            m.delivered++;              // written by the one listener thread of this channel at a time
+        }
         switch (event) {
             case ServiceStarted e -> {
                 ChildModel c = m.children.computeIfAbsent(e.service(), n -> new ChildModel());
@@ -284,6 +288,12 @@ final class EventChecker implements Consumer<SupervisorEvent> {
             }
         }
         return null;
+    }
+
+    /** How many events of the kinds that {@code SupervisorTotals} counts this listener has received from {@code supervisor}. */
+    long delivered(String supervisor) {
+        SupModel m = models.get(supervisor);
+        return m == null ? 0 : m.delivered;
     }
 
     /** True when every supervisor this listener serves ended its last run with SupervisorTerminated. */

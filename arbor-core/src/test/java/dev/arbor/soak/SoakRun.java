@@ -64,6 +64,7 @@ final class SoakRun {
         final SupMeta parent;
         final int depth;
         final RecordingClock clock = new RecordingClock();
+        final UserCodeFaults userCodeFaults;   // null: its jitter, thread factory and clock behave
         final EventChecker checker;
         final double threshold;
         final long decayNanos;
@@ -99,17 +100,21 @@ final class SoakRun {
             this.propagate = parent == null || (soak.settings.tteWeight() > 0 && r.nextInt(4) == 0);
             boolean ownListener = parent == null || r.nextBoolean();
             this.checker = ownListener ? new EventChecker(soak, r.nextLong()) : parent.checker;
+            this.userCodeFaults = !churn && r.nextBoolean()
+                    ? new UserCodeFaults(soak.stats, r.nextLong(), parent != null, soak.fatalUserCodeFaults) : null;
+            Jitter jitter = jitterFraction == 0 ? Jitter.none() : Jitter.uniform(jitterFraction);
+            clock.inject(userCodeFaults);
             Supervisor.Builder b = Supervisor.builder(name)
                     .strategy(strategy)
                     .stopOrder(stopOrder)
                     .failureThreshold(threshold)
                     .failureDecay(Duration.ofNanos(decayNanos))
                     .failureBackoff(Duration.ofNanos(backoffNanos))
-                    .backoffJitter(jitterFraction == 0 ? Jitter.none() : Jitter.uniform(jitterFraction))
+                    .backoffJitter(userCodeFaults == null ? jitter : userCodeFaults.jitter(jitter))
                     .shutdownTimeout(Duration.ofNanos(defaultTimeoutNanos))
                     .propagateTermination(propagate)
                     .clock(clock)
-                    .threadFactory(soak.threads.forSupervisor(path));
+                    .threadFactory(soak.threads.forSupervisor(path, userCodeFaults));
             if (ownListener) {
                 b.onEvent(checker);
             }
@@ -148,6 +153,8 @@ final class SoakRun {
     private final List<Worker> workers = new CopyOnWriteArrayList<>();
     private volatile boolean callersStop;
     private final int cores = Runtime.getRuntime().availableProcessors();
+    /** Whether the jitters, thread factories and clocks may throw fatal errors, which end the whole tree: rare. */
+    final boolean fatalUserCodeFaults;
     /** Long mode: while set, churn children wait and callers pause, so the heap is measured at rest. */
     volatile boolean quiescent;
     volatile CountDownLatch resume = new CountDownLatch(1);
@@ -165,6 +172,7 @@ final class SoakRun {
         this.foreverLeft = new AtomicInteger(settings.foreverBudget());
         this.listenerBlocksLeft = new AtomicInteger(rng.nextInt(3) == 0 || settings.restartTarget() > 0
                 ? settings.listenerBlocks() : 0);
+        this.fatalUserCodeFaults = settings.restartTarget() == 0 && rng.nextInt(6) == 0;
     }
 
     // ------------------------------------------------------------------ tree
@@ -411,7 +419,10 @@ final class SoakRun {
         }
         awaitAllThreadsEnded();
         for (String record : EngineLog.severe()) {
-            violation("the engine logged an internal error: " + record);
+            // A fatal error injected into user code can reach a root that has just terminated: it is logged.
+            if (!(fatalUserCodeFaults && record.contains("had terminated when a fatal error arrived"))) {
+                violation("the engine logged an internal error: " + record);
+            }
         }
         stats.engineWarnings.addAndGet(EngineLog.warnings());
         stats.threadsCreated.addAndGet(threads.created());
@@ -564,16 +575,43 @@ final class SoakRun {
                 violation(m.name + " is still " + m.sup.state() + " " + Duration.ofNanos(own) + " after the root stopped");
             }
         }
-        // Events: wait until every listener has delivered each supervisor's last SupervisorTerminated.
+        // Events: wait until every listener has delivered every event its supervisors emitted. A
+        // child supervisor emits SupervisorTerminated once per run, so having seen one proves
+        // nothing about a later run; the counts of emitted events (health().totals(), counted when
+        // each event is emitted) do. Every supervisor is terminated: no event is emitted any more.
+        for (SupMeta m : all) {
+            if (m.userCodeFaults != null) {
+                m.userCodeFaults.off();        // health() reads the clock: the harness's reads must not fail
+            }
+        }
+        // Then each listener is quiet: out of its last call, and every supervisor's last event is
+        // its SupervisorTerminated (no run without its end).
         long eventsDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!all.stream().allMatch(m -> m.checker.quiet())) {
+        List<String> behind;
+        while (!(behind = undelivered()).isEmpty() || !all.stream().allMatch(m -> m.checker.quiet())) {
             if (System.nanoTime() - eventsDeadline > 0) {
-                violation("events not delivered within 30 s after stop (a listener or a run without its end)");
+                violation("events not delivered within 30 s after stop (a listener or a run without its end); "
+                        + "delivered/emitted behind: " + behind);
                 break;
             }
             sleepNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
         checkThreadsAgainst(report);
+    }
+
+    /** The supervisors whose listener has not yet received every event they emitted, with both counts. */
+    private List<String> undelivered() {
+        List<String> behind = new ArrayList<>();
+        for (SupMeta m : all) {
+            dev.arbor.SupervisorTotals t = m.sup.health().totals();
+            long emitted = t.starts() + t.failures() + t.completions() + t.stops() + t.stopTimeouts() + t.backoffs()
+                    + t.terminations();
+            long delivered = m.checker.delivered(m.name);
+            if (delivered != emitted) {
+                behind.add(m.name + " " + delivered + "/" + emitted);
+            }
+        }
+        return behind;
     }
 
     /** No run thread alive but those the report names; a thread whose run ended gets a grace period. */

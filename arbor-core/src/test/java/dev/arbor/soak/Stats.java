@@ -46,9 +46,19 @@ final class Stats {
     final AtomicLong engineWarnings = new AtomicLong();
     private final AtomicLongArray faults = new AtomicLongArray(Fault.values().length);
     private final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> userCodeFaults = new ConcurrentHashMap<>();
 
     void fault(Fault f) {
         faults.incrementAndGet(f.ordinal());
+    }
+
+    /** A fault of a jitter, thread factory or clock (issue 8). */
+    void userCodeFault(String what) {
+        userCodeFaults.computeIfAbsent(what, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    long totalUserCodeFaults() {
+        return userCodeFaults.values().stream().mapToLong(AtomicLong::get).sum();
     }
 
     void call(String what) {
@@ -136,20 +146,22 @@ final class Stats {
             faults.addAndGet(i, o.faults.get(i));
         }
         o.calls.forEach((k, v) -> calls.computeIfAbsent(k, x -> new AtomicLong()).addAndGet(v.get()));
+        o.userCodeFaults.forEach((k, v) -> userCodeFaults.computeIfAbsent(k, x -> new AtomicLong()).addAndGet(v.get()));
     }
 
     String summary() {
         return String.format(
                 "runs %d, supervisors %d, events %d, starts %d, restarts %d, failures %d, completed %d, stopped %d,"
                         + " stop timeouts %d, backoffs %d, terminations %d, failure counts checked %d,%n"
-                        + "  calls %d %s,%n  faults %d %s,%n"
+                        + "  calls %d %s,%n  faults %d %s,%n  user code faults %d %s,%n"
                         + "  listener throws %d, listener blocks %d, engine warnings logged %d,%n"
                         + "  spin storms %d (peak %d spinners at once, %d ms spun), threads created %d,"
                         + " stop() calls %d (max %d ms, max %d%% of bound), unstopped reported %d,"
                         + " threads alive after stop %d (all named in reports)",
                 runs.get(), supervisors.get(), events.get(), starts.get(), restarts.get(), failed.get(),
                 completed.get(), stopped.get(), stopTimeouts.get(), backoffs.get(), terminations.get(),
-                modelChecks.get(), totalCalls(), calls(), totalFaults(), faults(), listenerThrows.get(),
+                modelChecks.get(), totalCalls(), calls(), totalFaults(), faults(), totalUserCodeFaults(),
+                new TreeMap<>(userCodeFaults), listenerThrows.get(),
                 listenerBlocks.get(), engineWarnings.get(), storms.get(), peakSpinners.get(), spinMillis.get(),
                 threadsCreated.get(), stopCalls.get(), maxStopMillis.get(), maxStopPerMilleOfBound.get() / 10,
                 unstoppedReported.get(), threadsAliveAfterStop.get());
