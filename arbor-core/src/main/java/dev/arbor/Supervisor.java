@@ -226,6 +226,7 @@ public final class Supervisor implements Service, AutoCloseable {
      *
      * @throws TerminateTreeException if a {@link TerminateTreeException} terminated the tree
      * @throws VirtualMachineError    if a fatal JVM error terminated the tree
+     * @throws RestartIntensityException if it exceeded its {@link Builder#maxRestarts} limit
      * @throws InterruptedException   if the calling thread was interrupted
      * @throws IllegalStateException  as {@link #start()}
      */
@@ -275,8 +276,8 @@ public final class Supervisor implements Service, AutoCloseable {
     }
 
     /**
-     * Why it terminated, if not by a stop: the {@link TerminateTreeException} or fatal JVM error
-     * that ended its last run. Empty while it runs, and after a stop (unless a fatal JVM error was
+     * Why it terminated, if not by a stop: the {@link TerminateTreeException}, fatal JVM error or
+     * {@link RestartIntensityException} that ended its last run. Empty while it runs, and after a stop (unless a fatal JVM error was
      * thrown during that stop: it is always the cause).
      *
      * @return the cause, or empty
@@ -291,7 +292,8 @@ public final class Supervisor implements Service, AutoCloseable {
      * without a thread. A stop request ({@code ctx}) stops it and returns normally; an interrupt
      * without a stop request stops it and throws {@link InterruptedException}; termination by a
      * {@link TerminateTreeException} rethrows it (or throws {@link DoNotRestartException} when
-     * {@code propagateTermination(false)}); a fatal JVM error is rethrown; a direct
+     * {@code propagateTermination(false)}); a fatal JVM error is rethrown; exceeding its
+     * {@link Builder#maxRestarts} limit throws its {@link RestartIntensityException}; a direct
      * {@link #stop()} throws {@link DoNotRestartException}.
      *
      * @throws IllegalStateException if it is a root, already running, or another supervisor's child
@@ -334,6 +336,8 @@ public final class Supervisor implements Service, AutoCloseable {
         private Consumer<? super SupervisorEvent> listener;
         private SupervisorClock clock = SupervisorClock.system();
         private ThreadFactory threadFactory;
+        private int maxRestarts = -1;                // -1: no restart intensity
+        private Duration restartWindow;
 
         private Builder(String name) {
             Objects.requireNonNull(name, "supervisor name must not be null");
@@ -482,6 +486,54 @@ public final class Supervisor implements Service, AutoCloseable {
         }
 
         /**
+         * The restart intensity: more than {@code restarts} restarts within any {@code window}
+         * (an exact sliding window on the supervisor's clock; restarts exactly {@code window}
+         * apart are in one window) terminate the supervisor with a
+         * {@link RestartIntensityException}. It stops its children in its stop order, reports the
+         * exception in {@link Supervisor#terminationCause()} and its
+         * {@link SupervisorEvent.SupervisorTerminated}; a root's {@link Supervisor#run()} throws
+         * it, and a child supervisor's parent sees it fail (a counted failure, restarted according
+         * to its {@link Restart} type), so the escalation climbs as far as the tree says.
+         *
+         * <p><b>What counts</b>: one restart per counted failure while the supervisor runs (API.md
+         * "one failure counts once"), however many siblings a strategy restarts with it, and
+         * whether the child restarts at once or after a backoff: this is OTP's count, one per
+         * failed child. Not counted: runs that end after a stop request, failures that are not
+         * counted in the failure accounting (TEMPORARY children, {@code DoNotRestartException},
+         * {@code TerminateTreeException}), and restarts on demand. The
+         * failure that exceeds the limit emits its {@link SupervisorEvent.ServiceFailed} with
+         * {@code restarting} false and starts no backoff.
+         *
+         * <p><b>Default: none</b> (never give up), unlike OTP's 1 restart in 5 s: Arbor's
+         * contract has always been to restart with the decaying count and backoff for as long as
+         * it runs, and a supervisor that gave up by default would end trees that recover today.
+         * Giving up is the deployment's decision. Both work together: the backoff slows a storm
+         * down, the intensity ends it; failures during a backoff count as restarts too.
+         *
+         * <p>A new run of a child supervisor (its parent restarted it) starts with no restarts.
+         * The memory it takes grows with the restarts that actually happen within one window, up
+         * to {@code restarts + 1} timestamps; each restart costs O(1).
+         *
+         * @param restarts how many restarts one window tolerates; 0 gives up at the first restart
+         * @param window   the window's length on the supervisor's clock
+         * @return this builder
+         * @throws NullPointerException     if window is null
+         * @throws IllegalArgumentException if restarts is negative or window is not positive
+         */
+        public Builder maxRestarts(int restarts, Duration window) {
+            if (restarts < 0) {
+                throw new IllegalArgumentException("maxRestarts restarts must be >= 0, was " + restarts);
+            }
+            Objects.requireNonNull(window, "maxRestarts window must not be null");
+            if (window.isNegative() || window.isZero()) {
+                throw new IllegalArgumentException("maxRestarts window must be > 0, was " + window);
+            }
+            this.maxRestarts = restarts;
+            this.restartWindow = window;
+            return this;
+        }
+
+        /**
          * A new supervisor in state {@link SupervisorState#NEW} with these settings.
          *
          * @return the supervisor
@@ -489,7 +541,7 @@ public final class Supervisor implements Service, AutoCloseable {
         public Supervisor build() {
             return new Supervisor(new Config(name, strategy, failureThreshold, failureDecay, failureBackoff,
                     backoffJitter, shutdownTimeout, stopOrder, propagateTermination, listener, clock,
-                    threadFactory));
+                    threadFactory, maxRestarts, restartWindow));
         }
 
         private static Duration nonNegative(Duration d, String what) {

@@ -15,6 +15,7 @@ import java.util.function.Consumer;
  * validated every value.
  * {@code listener} is null when the builder set none: a child supervisor then inherits its
  * parent's, a root logs. {@code threadFactory} is null for the default (named virtual threads).
+ * {@code restartWindow} is null when {@code maxRestarts} was not set: no restart intensity.
  */
 public record Config(String name,
               Strategy strategy,
@@ -27,5 +28,7 @@ public record Config(String name,
               boolean propagateTermination,
               Consumer<? super SupervisorEvent> listener,
               SupervisorClock clock,
-              ThreadFactory threadFactory) {
+              ThreadFactory threadFactory,
+              int maxRestarts,
+              Duration restartWindow) {
 }

@@ -7,6 +7,7 @@ import dev.arbor.ChildState;
 import dev.arbor.DoNotRestartException;
 import dev.arbor.HealthStatus;
 import dev.arbor.Restart;
+import dev.arbor.RestartIntensityException;
 import dev.arbor.ServiceContext;
 import dev.arbor.ServiceRef;
 import dev.arbor.StopReport;
@@ -59,6 +60,8 @@ import java.util.function.Function;
  * <ul>
  *   <li>{@link FailurePolicy}: the decayed count, the threshold, the backoff and its timer
  *       (API.md "Failure accounting").</li>
+ *   <li>{@link RestartIntensity}: whether a restart exceeds {@code maxRestarts} within its
+ *       window; if so the supervisor gives up ({@link #giveUp}).</li>
  *   <li>{@link Wave}: which siblings a failure restarts, and which of them come back
  *       (API.md "Strategies").</li>
  *   <li>{@link StopBatch}: the order in which a set of children is asked to stop (REVERSE or
@@ -86,7 +89,7 @@ import java.util.function.Function;
  *   <tr><th>state</th><th>owner</th></tr>
  *   <tr><td>{@code phase}, {@code host}, {@code pendingRun}, {@code startedAsRoot}, {@code stoppedForGood},
  *       {@code terminationCause}, {@code lastReport}, {@code children}, {@code abandoned},
- *       {@code retiredSubs}, {@code wave}, {@code shutdown}, {@code failures}, {@code totals},
+ *       {@code retiredSubs}, {@code wave}, {@code shutdown}, {@code failures}, {@code intensity}, {@code totals},
  *       {@code nextSeq}, {@code runWaiters}, {@code unpublished}; every {@link Child} field; the
  *       {@link Run} fields {@code ended}, {@code abandoned}, {@code deadline}</td>
  *       <td>this supervisor's {@code lock}</td></tr>
@@ -216,6 +219,7 @@ public final class SupervisorCore {
     private final EventChannel.Batch unpublished = new EventChannel.Batch();   // lock: this section's events
     private final List<Child> retiredSubs = new ArrayList<>(); // former child supervisors with runs still alive below
     private final FailurePolicy failures;                      // lock: the decayed count and the backoff
+    private final RestartIntensity intensity;                  // lock; null: no maxRestarts
     private final EventChannel ownChannel;                     // null: inherit or log
     @SuppressWarnings("unused")                                // via ENDED: a stack linked through Run.nextEnded
     private volatile Run endedRuns;
@@ -245,6 +249,8 @@ public final class SupervisorCore {
     public SupervisorCore(Config config) {
         this.config = config;
         this.failures = new FailurePolicy(config);
+        this.intensity = config.restartWindow() == null ? null
+                : new RestartIntensity(config.maxRestarts(), config.restartWindow());
         this.ownChannel = config.listener() == null ? null : new EventChannel(config.listener());
         this.virtualThreads = Thread.ofVirtual();
     }
@@ -612,6 +618,9 @@ public final class SupervisorCore {
         terminationCause = null;
         lastReport = null;
         failures.forgetFailures();
+        if (intensity != null) {
+            intensity.reset();
+        }
         phaseChanged.signalAll();
         for (Child child : children) {
             child.markWaiting();
@@ -822,6 +831,10 @@ public final class SupervisorCore {
             afterStop(child);
             return;
         }
+        if (intensity != null && intensity.exceededBy(now)) {
+            giveUp(child, cause, count, out);
+            return;
+        }
         if (failures.exceeded(count)) {
             startBackoff(now);
         }
@@ -834,6 +847,16 @@ public final class SupervisorCore {
         } else {
             startRun(child, out);
         }
+    }
+
+    /**
+     * The restart intensity is exceeded: this failure restarts nothing, and the supervisor
+     * terminates with a {@link RestartIntensityException} (stopping its children in its stop order).
+     */
+    private void giveUp(Child child, Throwable cause, double count, Outbox out) {
+        emit(new ServiceFailed(name(), child.name(), cause, count, threshold(), false));
+        child.markWaiting();
+        beginShutdown(new RestartIntensityException(name(), config.maxRestarts(), config.restartWindow(), cause), out);
     }
 
     /** Starts or widens a strategy restart: stop the siblings, then restart all in add order. */
@@ -1072,7 +1095,7 @@ public final class SupervisorCore {
 
     /**
      * Stops every child, then terminates. {@code cause} is null for a stop, or the
-     * TerminateTreeException / fatal error that terminates the supervisor. A fatal error that
+     * TerminateTreeException / fatal error / RestartIntensityException that terminates the supervisor. A fatal error that
      * arrives while already stopping still becomes the cause: it must reach the root.
      */
     private void beginShutdown(Throwable cause, Outbox out) {
@@ -1136,8 +1159,8 @@ public final class SupervisorCore {
     /** What this run's end means to whoever ran it (API.md: propagation rules). */
     private Throwable outcomeForHost() {
         Throwable cause = terminationCause;
-        if (Outcome.isFatal(cause)) {
-            return cause;
+        if (Outcome.isFatal(cause) || cause instanceof RestartIntensityException) {
+            return cause;                      // a fatal error passes up; giving up is a failure of this child
         }
         if (cause instanceof TerminateTreeException tte) {
             return config.propagateTermination() ? tte
