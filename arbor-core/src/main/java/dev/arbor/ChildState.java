@@ -2,7 +2,7 @@ package dev.arbor;
 
 /** Where one child is in its life, as shown by {@link Supervisor#children()}. */
 public enum ChildState {
-    /** Not running: its supervisor has not started yet, or it waits for siblings to stop. */
+    /** Not running: its supervisor has not started yet, it waits for siblings to stop, or it was stopped with {@link Supervisor#stopChild}. */
     WAITING,
     /** A run is in progress. */
     RUNNING,

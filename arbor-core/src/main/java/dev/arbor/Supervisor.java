@@ -188,6 +188,70 @@ public final class Supervisor implements Service, AutoCloseable {
     }
 
     /**
+     * Restarts one child now, keeping its spec (OTP's {@code restart_child}, but also for a
+     * running child): a running child is asked to stop as {@link #remove} does (its run ends in
+     * {@link SupervisorEvent.ServiceStopped}, or {@link SupervisorEvent.ServiceStopTimeout} after
+     * its shutdown timeout) and starts again once that run is gone; an idle one (stopped with
+     * {@link #stopChild}, or waiting in a backoff) starts at once, cutting its wait short. The
+     * new run counts as one more of the child's restarts, but <b>never as a failure</b>: not in
+     * the failure count, not in {@link Builder#maxRestarts}. A child that a strategy restart is
+     * stopping starts with that restart, in add order. Returns at once.
+     *
+     * @param ref a ref returned by this supervisor's add
+     * @return false if the ref no longer names a current child or the child is being removed;
+     *         true otherwise
+     * @throws NullPointerException     if ref is null
+     * @throws IllegalArgumentException if ref belongs to another supervisor
+     * @throws IllegalStateException    if the supervisor is not running (new, stopping or
+     *                                  terminated)
+     */
+    public boolean restartChild(ServiceRef ref) {
+        Objects.requireNonNull(ref, "ref must not be null");
+        return core.restartChild(ref);
+    }
+
+    /**
+     * Stops one child without removing it (OTP's {@code terminate_child}): its run is asked to
+     * stop as {@link #remove} does, it is not restarted, and it stays in {@link #children()} as
+     * {@link ChildState#STOPPING}, then {@link ChildState#WAITING}, until {@link #startChild} or
+     * {@link #restartChild} starts it again, or a new run of this supervisor (a parent restarting
+     * it) starts every child. Strategy restarts and backoff ends pass it by. Never counts as a
+     * failure. A {@link Restart#TEMPORARY} child is removed, as OTP deletes its spec. Returns at
+     * once.
+     *
+     * @param ref a ref returned by this supervisor's add
+     * @return false if the ref no longer names a current child or the child is being removed;
+     *         true otherwise, also when it was stopped already
+     * @throws NullPointerException     if ref is null
+     * @throws IllegalArgumentException if ref belongs to another supervisor
+     * @throws IllegalStateException    if the supervisor is not running (new, stopping or
+     *                                  terminated)
+     */
+    public boolean stopChild(ServiceRef ref) {
+        Objects.requireNonNull(ref, "ref must not be null");
+        return core.stopChild(ref);
+    }
+
+    /**
+     * Starts a child stopped with {@link #stopChild} again, keeping its spec; its new run counts
+     * as one more restart, never as a failure. If its stopped run has not ended yet, it starts
+     * once that run is gone. Does nothing for a child that was not stopped on demand (running,
+     * or waiting for a backoff or a strategy restart). Returns at once.
+     *
+     * @param ref a ref returned by this supervisor's add
+     * @return false if the ref no longer names a current child or the child is being removed;
+     *         true otherwise
+     * @throws NullPointerException     if ref is null
+     * @throws IllegalArgumentException if ref belongs to another supervisor
+     * @throws IllegalStateException    if the supervisor is not running (new, stopping or
+     *                                  terminated)
+     */
+    public boolean startChild(ServiceRef ref) {
+        Objects.requireNonNull(ref, "ref must not be null");
+        return core.startChild(ref);
+    }
+
+    /**
      * A snapshot of the current children, in add order.
      *
      * @return an immutable snapshot; later changes do not show in it
@@ -500,7 +564,7 @@ public final class Supervisor implements Service, AutoCloseable {
          * whether the child restarts at once or after a backoff: this is OTP's count, one per
          * failed child. Not counted: runs that end after a stop request, failures that are not
          * counted in the failure accounting (TEMPORARY children, {@code DoNotRestartException},
-         * {@code TerminateTreeException}), and restarts on demand. The
+         * {@code TerminateTreeException}), and {@link Supervisor#restartChild} on demand. The
          * failure that exceeds the limit emits its {@link SupervisorEvent.ServiceFailed} with
          * {@code restarting} false and starts no backoff.
          *

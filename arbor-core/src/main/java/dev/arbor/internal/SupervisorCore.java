@@ -375,6 +375,87 @@ public final class SupervisorCore {
         }
     }
 
+    public boolean restartChild(ServiceRef ref) {
+        Child child = ownChild(ref);
+        Outbox out = new Outbox();
+        lock.lock();
+        try {
+            if (child.gone || child.removed) {
+                return false;
+            }
+            requireRunning("restartChild", child);
+            child.held = false;
+            if (child.run != null) {
+                child.restartRequested = true;     // afterStop starts it again
+                requestStops(List.of(child.run), out);
+                settleBatches(out);
+            } else if (!waitsForWave(child)) {
+                startRun(child, out);              // WAITING (stopped on demand) or BACKOFF: now
+            }
+            return true;
+        } finally {
+            unlock();
+            out.run();
+        }
+    }
+
+    public boolean stopChild(ServiceRef ref) {
+        Child child = ownChild(ref);
+        Outbox out = new Outbox();
+        lock.lock();
+        try {
+            if (child.gone || child.removed) {
+                return false;
+            }
+            requireRunning("stopChild", child);
+            child.held = true;
+            child.restartRequested = false;
+            if (child.run != null) {
+                requestStops(List.of(child.run), out);
+                settleBatches(out);
+            } else if (child.spec.restart() == Restart.TEMPORARY) {
+                drop(child);
+            } else {
+                child.markWaiting();               // out of a backoff: it waits for startChild now
+            }
+            return true;
+        } finally {
+            unlock();
+            out.run();
+        }
+    }
+
+    public boolean startChild(ServiceRef ref) {
+        Child child = ownChild(ref);
+        Outbox out = new Outbox();
+        lock.lock();
+        try {
+            if (child.gone || child.removed) {
+                return false;
+            }
+            requireRunning("startChild", child);
+            if (child.held) {
+                child.held = false;
+                if (child.run != null) {
+                    child.restartRequested = true; // still stopping: start once its run is gone
+                } else if (!waitsForWave(child)) {
+                    startRun(child, out);
+                }
+            }
+            return true;
+        } finally {
+            unlock();
+            out.run();
+        }
+    }
+
+    private void requireRunning(String call, Child child) {
+        if (phase != Phase.RUNNING) {
+            throw new IllegalStateException("cannot " + call + " \"" + child.name() + "\": supervisor \"" + name()
+                    + "\" is " + phase.name().toLowerCase(java.util.Locale.ROOT));
+        }
+    }
+
     public List<ChildInfo> children() {
         lock.lock();
         try {
@@ -624,6 +705,8 @@ public final class SupervisorCore {
         phaseChanged.signalAll();
         for (Child child : children) {
             child.markWaiting();
+            child.held = false;                    // a new run starts every child, stopped on demand or not
+            child.restartRequested = false;
             startRun(child, out);
         }
     }
@@ -779,7 +862,7 @@ public final class SupervisorCore {
         detach(child);
         if (run.stopRequested) {
             emit(new ServiceStopped(name(), child.name()));
-            afterStop(child);
+            afterStop(child, out);
             if (Outcome.isFatal(thrown)) {   // a stopped run is not a failure, but a broken JVM still ends the tree
                 beginShutdown(thrown, out);
             }
@@ -828,7 +911,7 @@ public final class SupervisorCore {
         double count = failures.record(now);
         if (phase != Phase.RUNNING) {        // stopping: nothing restarts
             emit(new ServiceFailed(name(), child.name(), cause, count, threshold(), false));
-            afterStop(child);
+            afterStop(child, out);
             return;
         }
         if (intensity != null && intensity.exceededBy(now)) {
@@ -962,7 +1045,7 @@ public final class SupervisorCore {
         Child child = run.child;
         detach(child);
         emit(new ServiceStopTimeout(name(), child.name()));
-        afterStop(child);
+        afterStop(child, out);
         if (run.sub() != null) {
             run.sub().abandonedByParent(out);  // parent-before-child: this lock is held, the child's is taken
         }
@@ -1009,13 +1092,27 @@ public final class SupervisorCore {
         }
     }
 
-    /** A child's run is gone after a stop request: removed children go, the others wait. */
-    private void afterStop(Child child) {
-        if (child.removed || child.spec.restart() == Restart.TEMPORARY) {
+    /**
+     * A child's run is gone after a stop request: removed children go (TEMPORARY ones too, unless
+     * restarted on demand), a child restarted on demand starts again, the others wait.
+     */
+    private void afterStop(Child child, Outbox out) {
+        if (child.removed || (child.spec.restart() == Restart.TEMPORARY && !child.restartRequested)) {
             drop(child);
-        } else {
-            child.markWaiting();
+            return;
         }
+        child.markWaiting();
+        if (child.restartRequested) {
+            child.restartRequested = false;
+            if (phase == Phase.RUNNING && !waitsForWave(child)) {
+                startRun(child, out);
+            }
+        }
+    }
+
+    /** Whether a strategy restart in progress will start {@code child} when it is over. */
+    private boolean waitsForWave(Child child) {
+        return wave != null && wave.includes(child);
     }
 
     private void drop(Child child) {
