@@ -4,8 +4,13 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How to run one child: its name, its service, when to restart it, and how long to wait for it
- * to stop. Immutable; the {@code with...} methods return copies.
+ * How to run one child: its name, its service, when to restart it, how long to wait for it
+ * to stop, and the less common {@link Options}. Immutable; the {@code with...} methods return
+ * copies.
+ *
+ * <p>The {@link Options} component came in v2; the v1 constructor
+ * {@code ChildSpec(name, service, restart, shutdownTimeout)} and its accessors still work (it
+ * means {@link Options#NONE}), but a record pattern must now name five components.
  *
  * @param name            unique among the supervisor's current children; not blank
  * @param service         what to run
@@ -13,12 +18,13 @@ import java.util.Objects;
  * @param shutdownTimeout how long a stop waits for a run to end before it is reported unstopped;
  *                        {@code null} means the supervisor's {@code shutdownTimeout}; zero reports a
  *                        run that has not already ended at once
+ * @param options         per-child backoff and the rest; {@link Options#NONE} for none
  */
-public record ChildSpec(String name, Service service, Restart restart, Duration shutdownTimeout) {
+public record ChildSpec(String name, Service service, Restart restart, Duration shutdownTimeout, Options options) {
     /**
      * Validates the spec.
      *
-     * @throws NullPointerException     if name, service or restart is null
+     * @throws NullPointerException     if name, service, restart or options is null
      * @throws IllegalArgumentException if name is blank or shutdownTimeout is negative
      */
     public ChildSpec {
@@ -37,6 +43,24 @@ public record ChildSpec(String name, Service service, Restart restart, Duration 
             throw new IllegalArgumentException(
                     "shutdownTimeout must be >= 0, was " + shutdownTimeout + " (child \"" + name + "\")");
         }
+        if (options == null) {
+            throw new NullPointerException("options must not be null (child \"" + name + "\")");
+        }
+    }
+
+    /**
+     * The v1 constructor: a spec with no {@link Options}.
+     *
+     * @param name            unique among the supervisor's current children; not blank
+     * @param service         what to run
+     * @param restart         when to restart it
+     * @param shutdownTimeout how long a stop waits for a run to end; {@code null} means the
+     *                        supervisor's default
+     * @throws NullPointerException     if name, service or restart is null
+     * @throws IllegalArgumentException if name is blank or shutdownTimeout is negative
+     */
+    public ChildSpec(String name, Service service, Restart restart, Duration shutdownTimeout) {
+        this(name, service, restart, shutdownTimeout, Options.NONE);
     }
 
     /**
@@ -60,7 +84,7 @@ public record ChildSpec(String name, Service service, Restart restart, Duration 
      * @throws NullPointerException if r is null
      */
     public ChildSpec withRestart(Restart r) {
-        return new ChildSpec(name, service, r, shutdownTimeout);
+        return new ChildSpec(name, service, r, shutdownTimeout, options);
     }
 
     /**
@@ -71,6 +95,123 @@ public record ChildSpec(String name, Service service, Restart restart, Duration 
      * @throws IllegalArgumentException if d is negative
      */
     public ChildSpec withShutdownTimeout(Duration d) {
-        return new ChildSpec(name, service, restart, d);
+        return new ChildSpec(name, service, restart, d, options);
+    }
+
+    /**
+     * A copy with a per-child exponential backoff (Pekko's {@code restartWithBackoff}) that
+     * resets once a run has lasted {@code min}; see {@link Backoff}.
+     *
+     * @param min    the delay before the first restart after a failure; positive
+     * @param max    the longest delay before jitter; at least min
+     * @param jitter how much longer than its delay a wait may be, as a fraction: 0 to 1
+     * @return the new spec; this one is unchanged
+     * @throws NullPointerException     if min or max is null
+     * @throws IllegalArgumentException if min is not positive, max is below min, or jitter is not
+     *                                  within [0, 1]
+     */
+    public ChildSpec withBackoff(Duration min, Duration max, double jitter) {
+        return withBackoff(new Backoff(min, max, jitter, min));
+    }
+
+    /**
+     * A copy with a per-child exponential backoff that resets once a run has lasted
+     * {@code resetAfter}; see {@link Backoff}.
+     *
+     * @param min        the delay before the first restart after a failure; positive
+     * @param max        the longest delay before jitter; at least min
+     * @param jitter     how much longer than its delay a wait may be, as a fraction: 0 to 1
+     * @param resetAfter how long a run must last for the next failure to wait {@code min} again
+     * @return the new spec; this one is unchanged
+     * @throws NullPointerException     if a duration is null
+     * @throws IllegalArgumentException if min is not positive, max is below min, jitter is not
+     *                                  within [0, 1], or resetAfter is negative
+     */
+    public ChildSpec withBackoff(Duration min, Duration max, double jitter, Duration resetAfter) {
+        return withBackoff(new Backoff(min, max, jitter, resetAfter));
+    }
+
+    /**
+     * A copy with this per-child backoff, or none.
+     *
+     * @param backoff the backoff; {@code null} for none (restart at once, as by default)
+     * @return the new spec; this one is unchanged
+     */
+    public ChildSpec withBackoff(Backoff backoff) {
+        return new ChildSpec(name, service, restart, shutdownTimeout, options.withBackoff(backoff));
+    }
+
+    /**
+     * The less common settings of a child, grouped so that {@link ChildSpec} keeps its v1 shape.
+     * Immutable.
+     *
+     * @param backoff the per-child backoff; {@code null} for none
+     */
+    public record Options(Backoff backoff) {
+        /** No options: the child restarts at once (subject to its supervisor's backoff). */
+        public static final Options NONE = new Options(null);
+
+        /**
+         * A copy with another backoff.
+         *
+         * @param b the backoff, or null for none
+         * @return the new options
+         */
+        public Options withBackoff(Backoff b) {
+            return new Options(b);
+        }
+    }
+
+    /**
+     * A per-child exponential backoff (Pekko's {@code restartWithBackoff}), independent of the
+     * supervisor-wide one: after a counted failure of this child, its next run waits
+     * {@code min(max, min * 2^n)}, jittered up to {@code jitter} times longer, where {@code n} is
+     * the number of failures since its last <b>stable</b> run, one that lasted at least
+     * {@code resetAfter} on the supervisor's clock. While it waits the child is
+     * {@link ChildState#BACKOFF} in {@link Supervisor#children()} (the supervisor stays RUNNING),
+     * and its {@link SupervisorEvent.ServiceFailed} says {@code restarting} false.
+     *
+     * <ul>
+     *   <li>The failure is counted as usual (the decayed count, {@code maxRestarts}): a child
+     *       backoff slows one child down, it does not hide its failures.</li>
+     *   <li>If the supervisor is in its own backoff as well, the child starts when both are over;
+     *       in a strategy restart, when its wait and the restart are both over.</li>
+     *   <li>{@link Supervisor#restartChild} cuts the wait short; {@link Supervisor#stopChild},
+     *       removal and the supervisor's stop cancel it; a new run of the supervisor starts
+     *       with {@code n = 0}.</li>
+     * </ul>
+     *
+     * @param min        the delay after the first failure; positive
+     * @param max        the longest delay before jitter; at least min
+     * @param jitter     how much longer than its delay a wait may be, as a fraction from 0 to 1
+     *                   (Pekko's {@code randomFactor}); 0 for exact delays
+     * @param resetAfter how long a run must last for the count {@code n} to restart at 0; zero
+     *                   resets after every run (every failure waits {@code min})
+     */
+    public record Backoff(Duration min, Duration max, double jitter, Duration resetAfter) {
+        /**
+         * Validates the backoff.
+         *
+         * @throws NullPointerException     if a duration is null
+         * @throws IllegalArgumentException if min is not positive, max is below min, jitter is
+         *                                  not within [0, 1], or resetAfter is negative
+         */
+        public Backoff {
+            Objects.requireNonNull(min, "backoff min must not be null");
+            Objects.requireNonNull(max, "backoff max must not be null");
+            Objects.requireNonNull(resetAfter, "backoff resetAfter must not be null");
+            if (min.isNegative() || min.isZero()) {
+                throw new IllegalArgumentException("backoff min must be > 0, was " + min);
+            }
+            if (max.compareTo(min) < 0) {
+                throw new IllegalArgumentException("backoff max must be >= min (" + min + "), was " + max);
+            }
+            if (!(jitter >= 0 && jitter <= 1)) {
+                throw new IllegalArgumentException("backoff jitter must be within [0, 1], was " + jitter);
+            }
+            if (resetAfter.isNegative()) {
+                throw new IllegalArgumentException("backoff resetAfter must be >= 0, was " + resetAfter);
+            }
+        }
     }
 }

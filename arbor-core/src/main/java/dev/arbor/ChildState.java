@@ -6,7 +6,7 @@ public enum ChildState {
     WAITING,
     /** A run is in progress. */
     RUNNING,
-    /** It failed and waits for the supervisor's backoff to end before it restarts. */
+    /** It failed and waits for the supervisor's backoff, or its own ({@link ChildSpec#withBackoff}), to end before it restarts. */
     BACKOFF,
     /** A stop was requested and its run has not ended yet. */
     STOPPING

@@ -62,6 +62,9 @@ import java.util.function.Function;
  *       (API.md "Failure accounting").</li>
  *   <li>{@link RestartIntensity}: whether a restart exceeds {@code maxRestarts} within its
  *       window; if so the supervisor gives up ({@link #giveUp}).</li>
+ *   <li>{@link ChildBackoff}: a child's own exponential backoff ({@code ChildSpec.withBackoff}):
+ *       the delay after each failure and its timer; kept in {@code childBackoffs} only for
+ *       children that have one.</li>
  *   <li>{@link Wave}: which siblings a failure restarts, and which of them come back
  *       (API.md "Strategies").</li>
  *   <li>{@link StopBatch}: the order in which a set of children is asked to stop (REVERSE or
@@ -89,7 +92,7 @@ import java.util.function.Function;
  *   <tr><th>state</th><th>owner</th></tr>
  *   <tr><td>{@code phase}, {@code host}, {@code pendingRun}, {@code startedAsRoot}, {@code stoppedForGood},
  *       {@code terminationCause}, {@code lastReport}, {@code children}, {@code abandoned},
- *       {@code retiredSubs}, {@code wave}, {@code shutdown}, {@code failures}, {@code intensity}, {@code totals},
+ *       {@code retiredSubs}, {@code wave}, {@code shutdown}, {@code failures}, {@code intensity}, {@code childBackoffs}, {@code totals},
  *       {@code nextSeq}, {@code runWaiters}, {@code unpublished}; every {@link Child} field; the
  *       {@link Run} fields {@code ended}, {@code abandoned}, {@code deadline}</td>
  *       <td>this supervisor's {@code lock}</td></tr>
@@ -220,6 +223,7 @@ public final class SupervisorCore {
     private final List<Child> retiredSubs = new ArrayList<>(); // former child supervisors with runs still alive below
     private final FailurePolicy failures;                      // lock: the decayed count and the backoff
     private final RestartIntensity intensity;                  // lock; null: no maxRestarts
+    private java.util.IdentityHashMap<Child, ChildBackoff> childBackoffs;   // lock; only children with a backoff, made on first use
     private final EventChannel ownChannel;                     // null: inherit or log
     @SuppressWarnings("unused")                                // via ENDED: a stack linked through Run.nextEnded
     private volatile Run endedRuns;
@@ -416,6 +420,7 @@ public final class SupervisorCore {
             } else if (child.spec.restart() == Restart.TEMPORARY) {
                 drop(child);
             } else {
+                cancelOwnBackoff(child);
                 child.markWaiting();               // out of a backoff: it waits for startChild now
             }
             return true;
@@ -702,6 +707,7 @@ public final class SupervisorCore {
         if (intensity != null) {
             intensity.reset();
         }
+        childBackoffs = null;                      // a new run: every child backoff starts from min
         phaseChanged.signalAll();
         for (Child child : children) {
             child.markWaiting();
@@ -712,6 +718,9 @@ public final class SupervisorCore {
     }
 
     private void startRun(Child child, Outbox out) {
+        if (child.spec.options().backoff() != null) {
+            backoffOf(child).runStarted(config.clock().nanoTime());
+        }
         int restarts = child.everStarted ? ++child.restarts : 0;
         SupervisorCore sub = subOf(child);
         if (sub != null) {
@@ -921,11 +930,12 @@ public final class SupervisorCore {
         if (failures.exceeded(count)) {
             startBackoff(now);
         }
+        boolean ownWait = child.spec.options().backoff() != null && startOwnBackoff(child, now);
         List<Child> siblings = Wave.siblingsToRestart(config.strategy(), child, children);
-        emit(new ServiceFailed(name(), child.name(), cause, count, threshold(), !failures.inBackoff()));
+        emit(new ServiceFailed(name(), child.name(), cause, count, threshold(), !failures.inBackoff() && !ownWait));
         if (!siblings.isEmpty()) {
             joinWave(child, siblings);
-        } else if (failures.inBackoff()) {
+        } else if (failures.inBackoff() || ownWait) {
             child.idleState = ChildState.BACKOFF;
         } else {
             startRun(child, out);
@@ -957,7 +967,7 @@ public final class SupervisorCore {
             wave = null;
             for (Child c : children) {
                 if (done.restarts(c) && phase == Phase.RUNNING) {
-                    if (failures.inBackoff()) {
+                    if (failures.inBackoff() || inOwnBackoff(c)) {
                         c.idleState = ChildState.BACKOFF;
                     } else {
                         startRun(c, out);
@@ -1117,6 +1127,12 @@ public final class SupervisorCore {
 
     private void drop(Child child) {
         if (!child.gone) {
+            if (childBackoffs != null) {
+                ChildBackoff own = childBackoffs.remove(child);
+                if (own != null) {
+                    own.cancel();
+                }
+            }
             child.gone = true;
             children.remove(child);
             retire(child);
@@ -1170,6 +1186,63 @@ public final class SupervisorCore {
         emit(new BackoffStarted(name(), delay));
     }
 
+    /**
+     * A child with its own backoff failed at {@code now}: schedules the end of its wait. Returns
+     * true (the child waits), so that the caller reads as a condition.
+     */
+    private boolean startOwnBackoff(Child child, long now) {
+        ChildBackoff b = backoffOf(child);
+        Duration delay = b.next(now);
+        long generation = b.generation();
+        b.armed(config.clock().schedule(delay, () -> ownBackoffExpired(child, generation)));
+        return true;
+    }
+
+    private void ownBackoffExpired(Child child, long generation) {
+        Outbox out = new Outbox();
+        lock.lock();
+        try {
+            ChildBackoff b = childBackoffs == null ? null : childBackoffs.get(child);
+            if (b == null || !b.isCurrent(generation) || phase != Phase.RUNNING) {
+                return;
+            }
+            // Still waiting for the supervisor's backoff or a strategy restart: whichever ends last starts it.
+            if (child.run == null && !child.gone && !child.removed && !child.held
+                    && !failures.inBackoff() && !waitsForWave(child)) {
+                startRun(child, out);
+            }
+        } finally {
+            unlock();
+        }
+        out.run();
+    }
+
+    /** The own backoff of a child whose spec has one, made on first use. */
+    private ChildBackoff backoffOf(Child child) {
+        if (childBackoffs == null) {
+            childBackoffs = new java.util.IdentityHashMap<>();
+        }
+        return childBackoffs.computeIfAbsent(child, c -> new ChildBackoff(c.spec.options().backoff()));
+    }
+
+    /** Whether {@code child} waits for its own backoff; one null check for a supervisor without any. */
+    private boolean inOwnBackoff(Child child) {
+        if (childBackoffs == null) {
+            return false;
+        }
+        ChildBackoff b = childBackoffs.get(child);
+        return b != null && b.waiting();
+    }
+
+    private void cancelOwnBackoff(Child child) {
+        if (childBackoffs != null) {
+            ChildBackoff b = childBackoffs.get(child);
+            if (b != null) {
+                b.cancel();
+            }
+        }
+    }
+
     private void backoffExpired(long generation) {
         Outbox out = new Outbox();
         lock.lock();
@@ -1180,7 +1253,7 @@ public final class SupervisorCore {
             failures.end();
             emit(new BackoffEnded(name()));
             for (Child c : children) {
-                if (c.run == null && c.idleState == ChildState.BACKOFF && !c.removed) {
+                if (c.run == null && c.idleState == ChildState.BACKOFF && !c.removed && !inOwnBackoff(c)) {
                     startRun(c, out);
                 }
             }
@@ -1205,6 +1278,9 @@ public final class SupervisorCore {
         phase = Phase.STOPPING;
         terminationCause = cause;
         failures.cutShort();
+        if (childBackoffs != null) {
+            childBackoffs.values().forEach(ChildBackoff::cancel);
+        }
         wave = null;                           // nothing restarts any more
         shutdown = new StopBatch(config.stopOrder());
         for (Child c : children) {
