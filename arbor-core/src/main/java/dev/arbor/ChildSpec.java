@@ -25,7 +25,8 @@ public record ChildSpec(String name, Service service, Restart restart, Duration 
      * Validates the spec.
      *
      * @throws NullPointerException     if name, service, restart or options is null
-     * @throws IllegalArgumentException if name is blank or shutdownTimeout is negative
+     * @throws IllegalArgumentException if name is blank, shutdownTimeout is negative, or the
+     *                                  child is significant and PERMANENT
      */
     public ChildSpec {
         Objects.requireNonNull(name, "name must not be null");
@@ -45,6 +46,10 @@ public record ChildSpec(String name, Service service, Restart restart, Duration 
         }
         if (options == null) {
             throw new NullPointerException("options must not be null (child \"" + name + "\")");
+        }
+        if (options.significant() && restart == Restart.PERMANENT) {
+            throw new IllegalArgumentException("child \"" + name + "\" is significant, so it must be TRANSIENT or "
+                    + "TEMPORARY, was PERMANENT (a child that is always restarted never completes)");
         }
     }
 
@@ -81,7 +86,8 @@ public record ChildSpec(String name, Service service, Restart restart, Duration 
      *
      * @param r when to restart the child
      * @return the new spec; this one is unchanged
-     * @throws NullPointerException if r is null
+     * @throws NullPointerException     if r is null
+     * @throws IllegalArgumentException if r is PERMANENT and this child is significant
      */
     public ChildSpec withRestart(Restart r) {
         return new ChildSpec(name, service, r, shutdownTimeout, options);
@@ -142,14 +148,30 @@ public record ChildSpec(String name, Service service, Restart restart, Duration 
     }
 
     /**
+     * A copy that is significant or not (OTP 24): when significant children complete, a
+     * supervisor built with {@link Supervisor.Builder#autoShutdown} ANY_SIGNIFICANT or
+     * ALL_SIGNIFICANT stops itself; see {@link AutoShutdown}. Only a TRANSIENT or TEMPORARY child
+     * can be significant, and only a supervisor with an autoShutdown other than NEVER accepts one
+     * ({@link Supervisor#add} rejects it otherwise), as in OTP.
+     *
+     * @param significant whether the child's completion may shut its supervisor down
+     * @return the new spec; this one is unchanged
+     * @throws IllegalArgumentException if significant is true and the child is PERMANENT
+     */
+    public ChildSpec withSignificant(boolean significant) {
+        return new ChildSpec(name, service, restart, shutdownTimeout, options.withSignificant(significant));
+    }
+
+    /**
      * The less common settings of a child, grouped so that {@link ChildSpec} keeps its v1 shape.
      * Immutable.
      *
-     * @param backoff the per-child backoff; {@code null} for none
+     * @param backoff     the per-child backoff; {@code null} for none
+     * @param significant whether its completion may shut its supervisor down ({@link AutoShutdown})
      */
-    public record Options(Backoff backoff) {
-        /** No options: the child restarts at once (subject to its supervisor's backoff). */
-        public static final Options NONE = new Options(null);
+    public record Options(Backoff backoff, boolean significant) {
+        /** No options: the child restarts at once (subject to its supervisor's backoff), not significant. */
+        public static final Options NONE = new Options(null, false);
 
         /**
          * A copy with another backoff.
@@ -158,7 +180,17 @@ public record ChildSpec(String name, Service service, Restart restart, Duration 
          * @return the new options
          */
         public Options withBackoff(Backoff b) {
-            return new Options(b);
+            return new Options(b, significant);
+        }
+
+        /**
+         * A copy that is significant or not.
+         *
+         * @param yes whether the child is significant
+         * @return the new options
+         */
+        public Options withSignificant(boolean yes) {
+            return new Options(backoff, yes);
         }
     }
 

@@ -142,8 +142,10 @@ public final class Supervisor implements Service, AutoCloseable {
      * @param spec the child's name, service, restart type and shutdown timeout
      * @return the child's ref, for {@link #remove} and {@link #children()}
      * @throws NullPointerException     if spec is null
-     * @throws IllegalArgumentException if the name is already used by a current child, or the
-     *                                  service is this supervisor or one of its ancestors
+     * @throws IllegalArgumentException if the name is already used by a current child, the
+     *                                  service is this supervisor or one of its ancestors, or the
+     *                                  child is significant and this supervisor's
+     *                                  {@link Builder#autoShutdown} is NEVER
      * @throws IllegalStateException    if the supervisor is stopping or terminated, or the service
      *                                  is a supervisor that already has a parent or was started
      */
@@ -402,6 +404,7 @@ public final class Supervisor implements Service, AutoCloseable {
         private ThreadFactory threadFactory;
         private int maxRestarts = -1;                // -1: no restart intensity
         private Duration restartWindow;
+        private AutoShutdown autoShutdown = AutoShutdown.NEVER;
 
         private Builder(String name) {
             Objects.requireNonNull(name, "supervisor name must not be null");
@@ -598,6 +601,19 @@ public final class Supervisor implements Service, AutoCloseable {
         }
 
         /**
+         * Whether the supervisor stops itself, cleanly, when its significant children
+         * ({@link ChildSpec#withSignificant}) have completed; see {@link AutoShutdown}. Default
+         * {@link AutoShutdown#NEVER}, which rejects significant children, as OTP does.
+         *
+         * @param when NEVER, ANY_SIGNIFICANT or ALL_SIGNIFICANT
+         * @return this builder
+         */
+        public Builder autoShutdown(AutoShutdown when) {
+            this.autoShutdown = Objects.requireNonNull(when, "autoShutdown must not be null");
+            return this;
+        }
+
+        /**
          * A new supervisor in state {@link SupervisorState#NEW} with these settings.
          *
          * @return the supervisor
@@ -605,7 +621,7 @@ public final class Supervisor implements Service, AutoCloseable {
         public Supervisor build() {
             return new Supervisor(new Config(name, strategy, failureThreshold, failureDecay, failureBackoff,
                     backoffJitter, shutdownTimeout, stopOrder, propagateTermination, listener, clock,
-                    threadFactory, maxRestarts, restartWindow));
+                    threadFactory, maxRestarts, restartWindow, autoShutdown));
         }
 
         private static Duration nonNegative(Duration d, String what) {

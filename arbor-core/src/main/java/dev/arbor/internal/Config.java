@@ -1,5 +1,6 @@
 package dev.arbor.internal;
 
+import dev.arbor.AutoShutdown;
 import dev.arbor.Jitter;
 import dev.arbor.StopOrder;
 import dev.arbor.Strategy;
@@ -30,5 +31,6 @@ public record Config(String name,
               SupervisorClock clock,
               ThreadFactory threadFactory,
               int maxRestarts,
-              Duration restartWindow) {
+              Duration restartWindow,
+              AutoShutdown autoShutdown) {
 }

@@ -1,5 +1,6 @@
 package dev.arbor.internal;
 
+import dev.arbor.AutoShutdown;
 import dev.arbor.ChildHealth;
 import dev.arbor.ChildInfo;
 import dev.arbor.ChildSpec;
@@ -321,6 +322,10 @@ public final class SupervisorCore {
     }
 
     private RuntimeException refusal(ChildSpec spec) {
+        if (spec.options().significant() && config.autoShutdown() == AutoShutdown.NEVER) {
+            return new IllegalArgumentException("child \"" + spec.name() + "\" is significant, but supervisor \""
+                    + name() + "\" has autoShutdown NEVER; significant children need ANY_SIGNIFICANT or ALL_SIGNIFICANT");
+        }
         if (phase == Phase.STOPPING || phase == Phase.TERMINATED) {
             return new IllegalStateException("cannot add \"" + spec.name() + "\": supervisor \"" + name()
                     + "\" is " + phase.name().toLowerCase(java.util.Locale.ROOT));
@@ -890,12 +895,12 @@ public final class SupervisorCore {
                 emit(new ServiceFailed(name(), child.name(), outcome.thrown(), currentFailures(), threshold(), false));
                 beginShutdown(outcome.decisive(), out);
             }
-            case DO_NOT_RESTART -> complete(child);
+            case DO_NOT_RESTART -> complete(child, out);
             case RETURNED -> {
                 if (restart == Restart.PERMANENT) {
                     countedFailure(child, null, out);
                 } else {
-                    complete(child);
+                    complete(child, out);
                 }
             }
             case FAILED -> {
@@ -903,6 +908,7 @@ public final class SupervisorCore {
                 if (restart == Restart.TEMPORARY) {
                     emit(new ServiceFailed(name(), child.name(), outcome.thrown(), currentFailures(), threshold(), false));
                     drop(child);
+                    completedOnItsOwn(child, out);
                 } else {
                     countedFailure(child, outcome.thrown(), out);
                 }
@@ -910,9 +916,28 @@ public final class SupervisorCore {
         }
     }
 
-    private void complete(Child child) {
+    private void complete(Child child, Outbox out) {
         emit(new ServiceCompleted(name(), child.name()));
         drop(child);
+        completedOnItsOwn(child, out);
+    }
+
+    /**
+     * A child ended on its own and is not restarted: if it is significant, the supervisor may
+     * shut itself down, cleanly (API: AutoShutdown). One boolean check for other children.
+     */
+    private void completedOnItsOwn(Child child, Outbox out) {
+        if (!child.spec.options().significant() || phase != Phase.RUNNING) {
+            return;
+        }
+        if (config.autoShutdown() == AutoShutdown.ALL_SIGNIFICANT) {
+            for (Child c : children) {
+                if (c.spec.options().significant() && !c.held && !c.removed) {
+                    return;                        // another significant child is still active
+                }
+            }
+        }
+        beginShutdown(null, out);
     }
 
     private void countedFailure(Child child, Throwable cause, Outbox out) {
