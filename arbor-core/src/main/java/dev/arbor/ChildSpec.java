@@ -148,6 +148,32 @@ public record ChildSpec(String name, Service service, Restart restart, Duration 
     }
 
     /**
+     * A copy that awaits its ready signal (OTP's synchronous start): during its supervisor's start
+     * (a root's {@link Supervisor#start()}, or a child supervisor's run begun by its parent) the
+     * child counts as started only once its run called {@link ServiceContext#ready()}, and the
+     * next child in add order starts only then. If the run fails or ends first, or {@code d}
+     * elapses first on the supervisor's clock, the supervisor stops what it started, in its stop
+     * order, and terminates with a {@link StartFailedException}, which {@code start()} throws.
+     * A child supervisor counts as ready when its own start is over.
+     *
+     * <p><b>Restarts do not wait</b>: a restart (one for one, a strategy restart, a backoff's end,
+     * on demand) starts the child at once, as for any child, and its ready signal is ignored. OTP
+     * restarts synchronously, blocking its supervisor until {@code init} returns; Arbor's
+     * supervisor never blocks, so it goes on reacting to other failures and stops meanwhile. A
+     * dependant that needs the restarted child ready should fail and be restarted until it is.
+     *
+     * @param d how long the start waits for the ready signal; {@code null}: not awaited (the default)
+     * @return the new spec; this one is unchanged
+     * @throws IllegalArgumentException if d is zero or negative
+     */
+    public ChildSpec withStartTimeout(Duration d) {
+        if (d != null && (d.isNegative() || d.isZero())) {
+            throw new IllegalArgumentException("startTimeout must be > 0, was " + d + " (child \"" + name + "\")");
+        }
+        return new ChildSpec(name, service, restart, shutdownTimeout, options.withStartTimeout(d));
+    }
+
+    /**
      * A copy that is significant or not (OTP 24): when significant children complete, a
      * supervisor built with {@link Supervisor.Builder#autoShutdown} ANY_SIGNIFICANT or
      * ALL_SIGNIFICANT stops itself; see {@link AutoShutdown}. Only a TRANSIENT or TEMPORARY child
@@ -166,12 +192,25 @@ public record ChildSpec(String name, Service service, Restart restart, Duration 
      * The less common settings of a child, grouped so that {@link ChildSpec} keeps its v1 shape.
      * Immutable.
      *
-     * @param backoff     the per-child backoff; {@code null} for none
-     * @param significant whether its completion may shut its supervisor down ({@link AutoShutdown})
+     * @param backoff      the per-child backoff; {@code null} for none
+     * @param significant  whether its completion may shut its supervisor down ({@link AutoShutdown})
+     * @param startTimeout how long its supervisor's start waits for its
+     *                     {@link ServiceContext#ready()}; {@code null}: it does not await ready
      */
-    public record Options(Backoff backoff, boolean significant) {
-        /** No options: the child restarts at once (subject to its supervisor's backoff), not significant. */
-        public static final Options NONE = new Options(null, false);
+    public record Options(Backoff backoff, boolean significant, Duration startTimeout) {
+        /** No options: the child restarts at once (subject to its supervisor's backoff), not significant, not awaited. */
+        public static final Options NONE = new Options(null, false, null);
+
+        /**
+         * Validates the options.
+         *
+         * @throws IllegalArgumentException if startTimeout is zero or negative
+         */
+        public Options {
+            if (startTimeout != null && (startTimeout.isNegative() || startTimeout.isZero())) {
+                throw new IllegalArgumentException("startTimeout must be > 0, was " + startTimeout);
+            }
+        }
 
         /**
          * A copy with another backoff.
@@ -180,7 +219,7 @@ public record ChildSpec(String name, Service service, Restart restart, Duration 
          * @return the new options
          */
         public Options withBackoff(Backoff b) {
-            return new Options(b, significant);
+            return new Options(b, significant, startTimeout);
         }
 
         /**
@@ -190,7 +229,18 @@ public record ChildSpec(String name, Service service, Restart restart, Duration 
          * @return the new options
          */
         public Options withSignificant(boolean yes) {
-            return new Options(backoff, yes);
+            return new Options(backoff, yes, startTimeout);
+        }
+
+        /**
+         * A copy with another start timeout.
+         *
+         * @param d how long a start waits for the ready signal; null: the child is not awaited
+         * @return the new options
+         * @throws IllegalArgumentException if d is zero or negative
+         */
+        public Options withStartTimeout(Duration d) {
+            return new Options(backoff, significant, d);
         }
     }
 

@@ -276,8 +276,19 @@ public final class Supervisor implements Service, AutoCloseable {
 
     /**
      * Starts the supervisor and its children in the background and returns once it is
-     * {@link SupervisorState#RUNNING}. It needs no thread of its own.
+     * {@link SupervisorState#RUNNING} and every child is started. It needs no thread of its own.
      *
+     * <p><b>Ordered start</b>: children start in add order. A child with a start timeout
+     * ({@link ChildSpec#withStartTimeout}) counts as started only once its run called
+     * {@link ServiceContext#ready()}; the next child starts only then, so {@code start()} may wait
+     * (on a condition, never holding the supervisor's lock; an interrupt is kept for the caller,
+     * and the wait is bounded by the start timeouts on the supervisor's clock). If such a child
+     * fails, returns or times out first, the supervisor stops what it started, in its stop order,
+     * terminates, and {@code start()} then throws a {@link StartFailedException} (OTP's
+     * {@code failed_to_start_child}). A {@link #stop()} meanwhile makes it return. Without such
+     * children it returns at once.
+     *
+     * @throws StartFailedException  if an awaited child did not become ready
      * @throws IllegalStateException if it was started or stopped before, or is another
      *                               supervisor's child
      */
@@ -293,6 +304,7 @@ public final class Supervisor implements Service, AutoCloseable {
      * @throws TerminateTreeException if a {@link TerminateTreeException} terminated the tree
      * @throws VirtualMachineError    if a fatal JVM error terminated the tree
      * @throws RestartIntensityException if it exceeded its {@link Builder#maxRestarts} limit
+     * @throws StartFailedException   if an awaited child did not become ready during the start
      * @throws InterruptedException   if the calling thread was interrupted
      * @throws IllegalStateException  as {@link #start()}
      */
@@ -342,8 +354,8 @@ public final class Supervisor implements Service, AutoCloseable {
     }
 
     /**
-     * Why it terminated, if not by a stop: the {@link TerminateTreeException}, fatal JVM error or
-     * {@link RestartIntensityException} that ended its last run. Empty while it runs, and after a stop (unless a fatal JVM error was
+     * Why it terminated, if not by a stop: the {@link TerminateTreeException}, fatal JVM error,
+     * {@link RestartIntensityException} or {@link StartFailedException} that ended its last run. Empty while it runs, and after a stop (unless a fatal JVM error was
      * thrown during that stop: it is always the cause).
      *
      * @return the cause, or empty

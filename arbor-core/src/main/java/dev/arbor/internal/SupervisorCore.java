@@ -7,8 +7,10 @@ import dev.arbor.ChildSpec;
 import dev.arbor.ChildState;
 import dev.arbor.DoNotRestartException;
 import dev.arbor.HealthStatus;
+import dev.arbor.Cancellable;
 import dev.arbor.Restart;
 import dev.arbor.RestartIntensityException;
+import dev.arbor.StartFailedException;
 import dev.arbor.ServiceContext;
 import dev.arbor.ServiceRef;
 import dev.arbor.StopReport;
@@ -83,7 +85,11 @@ import java.util.function.Function;
  *    └──stop() / stopped before begun──▶ TERMINATED     FailurePolicy)      begun again by the parent
  *                                                                           (a child supervisor only) ──▶ RUNNING
  * </pre>
- * {@code SupervisorState.BACKOFF} is RUNNING with {@link FailurePolicy#inBackoff()}. A root runs
+ * {@code SupervisorState.BACKOFF} is RUNNING with {@link FailurePolicy#inBackoff()}. Each run begins
+ * with the <b>ordered start</b> ({@link #continueStart}): children start in add order, and the start
+ * stops at a child whose spec awaits ready ({@code awaitingReady}, its start timeout on the clock)
+ * until {@link #runReady}; {@code starting} is true until every child is started, and a root's
+ * {@code start()} waits for it on {@code phaseChanged}. A root runs
  * once. A child supervisor restarted while still STOPPING keeps the next run in
  * {@code pendingRun} and begins it from {@link #finishRun}.
  *
@@ -93,7 +99,8 @@ import java.util.function.Function;
  *   <tr><th>state</th><th>owner</th></tr>
  *   <tr><td>{@code phase}, {@code host}, {@code pendingRun}, {@code startedAsRoot}, {@code stoppedForGood},
  *       {@code terminationCause}, {@code lastReport}, {@code children}, {@code abandoned},
- *       {@code retiredSubs}, {@code wave}, {@code shutdown}, {@code failures}, {@code intensity}, {@code childBackoffs}, {@code totals},
+ *       {@code retiredSubs}, {@code wave}, {@code shutdown}, {@code failures}, {@code intensity}, {@code childBackoffs}, {@code starting},
+ *       {@code awaitingReady}, {@code readyTimer}, {@code totals},
  *       {@code nextSeq}, {@code runWaiters}, {@code unpublished}; every {@link Child} field; the
  *       {@link Run} fields {@code ended}, {@code abandoned}, {@code deadline}</td>
  *       <td>this supervisor's {@code lock}</td></tr>
@@ -245,6 +252,9 @@ public final class SupervisorCore {
     private StopBatch shutdown;              // the supervisor's own stop in progress
     private Throwable terminationCause;
     private StopReport lastReport;
+    private boolean starting;                // the ordered start of this run is not over yet
+    private Child awaitingReady;             // the child whose ready signal the start waits for
+    private Cancellable readyTimer;          // its start timeout
 
     /**
      * A supervisor in phase NEW with this configuration.
@@ -303,7 +313,7 @@ public final class SupervisorCore {
                     refused = duplicateName(spec);
                 } else {
                     nextSeq++;
-                    if (phase == Phase.RUNNING) {
+                    if (phase == Phase.RUNNING && !starting) {   // an ordered start in progress reaches it
                         startRun(child, out);
                     }
                 }
@@ -569,6 +579,29 @@ public final class SupervisorCore {
             unlock();
         }
         out.run();
+        awaitStarted();
+    }
+
+    /**
+     * Waits (on a condition: nothing parks holding the lock) until the ordered start is over.
+     * If it failed, waits until what was started has stopped and throws the StartFailedException.
+     * The waits are bounded by the start timeouts and shutdown timeouts on the supervisor's clock;
+     * an interrupt is kept for the caller, not obeyed.
+     */
+    private void awaitStarted() {
+        lock.lock();
+        try {
+            while ((phase == Phase.RUNNING && starting)
+                    || (phase == Phase.STOPPING && terminationCause instanceof StartFailedException)) {
+                publishEvents();
+                phaseChanged.awaitUninterruptibly();
+            }
+            if (phase == Phase.TERMINATED && terminationCause instanceof StartFailedException failed) {
+                throw failed;
+            }
+        } finally {
+            unlock();
+        }
     }
 
     public void run() throws Exception {
@@ -714,11 +747,85 @@ public final class SupervisorCore {
         }
         childBackoffs = null;                      // a new run: every child backoff starts from min
         phaseChanged.signalAll();
+        Child first = null;
         for (Child child : children) {
             child.markWaiting();
             child.held = false;                    // a new run starts every child, stopped on demand or not
             child.restartRequested = false;
-            startRun(child, out);
+            first = first == null ? child : first;
+        }
+        starting = true;
+        continueStart(first, out);
+    }
+
+    /**
+     * The ordered start (OTP's synchronous start): starts the children from {@code from} in add
+     * order, and stops at the first one that awaits its ready signal, with its start timeout on
+     * the clock; {@link #runReady} goes on from the next one. When every child is started the start
+     * is over: {@code start()} returns, and a parent that awaits this child supervisor is told.
+     */
+    private void continueStart(Child from, Outbox out) {
+        for (Child c = from; c != null; c = c.nextInTable) {
+            if (c.run != null || c.held || c.removed || c.gone || waitsForWave(c)) {
+                continue;                          // started or stopped on demand meanwhile, or left to a strategy restart
+            }
+            startRun(c, out);
+            Duration timeout = c.spec.options().startTimeout();
+            if (timeout != null && c.run != null) {
+                Run awaited = c.run;
+                awaitingReady = c;
+                readyTimer = config.clock().schedule(timeout, () -> readyTimedOut(awaited));
+                return;
+            }
+        }
+        starting = false;
+        phaseChanged.signalAll();
+        if (host instanceof ChildHost h) {
+            out.add(() -> h.parent().runReady(h.run()));   // a child supervisor is ready once it has started
+        }
+    }
+
+    /** A run signalled ready (its own thread, or a child supervisor whose start is over). */
+    void runReady(Run run) {
+        Outbox out = new Outbox();
+        lock.lock();
+        try {
+            if (run.child == awaitingReady && run.child.run == run && phase == Phase.RUNNING) {
+                Child next = run.child.nextInTable;
+                stopAwaiting();
+                continueStart(next, out);
+            }
+        } finally {
+            unlock();
+        }
+        out.run();
+    }
+
+    private void readyTimedOut(Run awaited) {
+        Outbox out = new Outbox();
+        lock.lock();
+        try {
+            if (awaited.child == awaitingReady && awaited.child.run == awaited && phase == Phase.RUNNING) {
+                Duration timeout = awaited.child.spec.options().startTimeout();
+                failStart(awaited.child, "it did not signal ready within " + timeout,
+                        new java.util.concurrent.TimeoutException("no ready signal within " + timeout), out);
+            }
+        } finally {
+            unlock();
+        }
+        out.run();
+    }
+
+    /** The awaited child did not become ready: stop what was started and terminate. */
+    private void failStart(Child child, String why, Throwable cause, Outbox out) {
+        beginShutdown(new StartFailedException(name(), child.name(), why, cause), out);
+    }
+
+    private void stopAwaiting() {
+        awaitingReady = null;
+        if (readyTimer != null) {
+            readyTimer.cancel();
+            readyTimer = null;
         }
     }
 
@@ -873,6 +980,7 @@ public final class SupervisorCore {
             return;
         }
         Child child = run.child;
+        Child nextToStart = child == awaitingReady ? child.nextInTable : null;   // before afterStop may unlink it
         detach(child);
         if (run.stopRequested) {
             emit(new ServiceStopped(name(), child.name()));
@@ -880,10 +988,29 @@ public final class SupervisorCore {
             if (Outcome.isFatal(thrown)) {   // a stopped run is not a failure, but a broken JVM still ends the tree
                 beginShutdown(thrown, out);
             }
+            if (child == awaitingReady) {    // stopped on demand or removed during the start: go on without it
+                stopAwaiting();
+                continueStart(nextToStart, out);
+            }
+        } else if (child == awaitingReady && failsTheStart(thrown)) {
+            child.lastFailure = thrown;
+            emit(new ServiceFailed(name(), child.name(), thrown, currentFailures(), threshold(), false));
+            child.markWaiting();
+            failStart(child, thrown == null ? "it returned before it signalled ready"
+                    : "it failed before it signalled ready: " + thrown, thrown, out);
         } else {
             decide(child, Outcome.of(thrown), out);
         }
         settleBatches(out);
+    }
+
+    /**
+     * Whether the end of the awaited run, before its ready signal, fails the start: any end but a
+     * fatal error or TerminateTreeException, which terminate the supervisor as they always do.
+     */
+    private static boolean failsTheStart(Throwable thrown) {
+        Outcome.Kind kind = Outcome.of(thrown).kind();
+        return kind != Outcome.Kind.FATAL && kind != Outcome.Kind.TERMINATE_TREE;
     }
 
     /** What to do with a child whose run ended on its own (API.md's table). */
@@ -1078,9 +1205,14 @@ public final class SupervisorCore {
         run.abandoned = true;
         abandoned.add(run);
         Child child = run.child;
+        Child nextToStart = child == awaitingReady ? child.nextInTable : null;
         detach(child);
         emit(new ServiceStopTimeout(name(), child.name()));
         afterStop(child, out);
+        if (child == awaitingReady) {
+            stopAwaiting();
+            continueStart(nextToStart, out);
+        }
         if (run.sub() != null) {
             run.sub().abandonedByParent(out);  // parent-before-child: this lock is held, the child's is taken
         }
@@ -1302,6 +1434,8 @@ public final class SupervisorCore {
         }
         phase = Phase.STOPPING;
         terminationCause = cause;
+        starting = false;
+        stopAwaiting();
         failures.cutShort();
         if (childBackoffs != null) {
             childBackoffs.values().forEach(ChildBackoff::cancel);
@@ -1357,7 +1491,7 @@ public final class SupervisorCore {
     /** What this run's end means to whoever ran it (API.md: propagation rules). */
     private Throwable outcomeForHost() {
         Throwable cause = terminationCause;
-        if (Outcome.isFatal(cause) || cause instanceof RestartIntensityException) {
+        if (Outcome.isFatal(cause) || cause instanceof RestartIntensityException || cause instanceof StartFailedException) {
             return cause;                      // a fatal error passes up; giving up is a failure of this child
         }
         if (cause instanceof TerminateTreeException tte) {
