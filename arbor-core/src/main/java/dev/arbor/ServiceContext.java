@@ -55,4 +55,16 @@ public interface ServiceContext {
      * @return 0 on the first run, then 1, 2, ...
      */
     int restarts();
+
+    /**
+     * Signals that this run is started and ready to be depended on (OTP's {@code init}
+     * returning). For a child whose spec has a start timeout ({@link ChildSpec#withStartTimeout}),
+     * its supervisor's start waits for this signal: the next child in add order starts only then,
+     * and {@link Supervisor#start()} returns only when every such child has signalled it. For any
+     * other child, and for runs after the supervisor's start (restarts), it does nothing.
+     * Idempotent and thread-safe; it never blocks for long (it takes the supervisor's lock once).
+     * The default implementation does nothing, for contexts made outside a supervisor.
+     */
+    default void ready() {
+    }
 }

@@ -155,8 +155,10 @@ public final class Supervisor implements Service, AutoCloseable {
      * @param spec the child's name, service, restart type and shutdown timeout
      * @return the child's ref, for {@link #remove} and {@link #children()}
      * @throws NullPointerException     if spec is null
-     * @throws IllegalArgumentException if the name is already used by a current child, or the
-     *                                  service is this supervisor or one of its ancestors
+     * @throws IllegalArgumentException if the name is already used by a current child, the
+     *                                  service is this supervisor or one of its ancestors, or the
+     *                                  child is significant and this supervisor's
+     *                                  {@link Builder#autoShutdown} is NEVER
      * @throws IllegalStateException    if the supervisor is stopping or terminated, or the service
      *                                  is a supervisor that already has a parent or was started
      */
@@ -201,6 +203,70 @@ public final class Supervisor implements Service, AutoCloseable {
     }
 
     /**
+     * Restarts one child now, keeping its spec (OTP's {@code restart_child}, but also for a
+     * running child): a running child is asked to stop as {@link #remove} does (its run ends in
+     * {@link SupervisorEvent.ServiceStopped}, or {@link SupervisorEvent.ServiceStopTimeout} after
+     * its shutdown timeout) and starts again once that run is gone; an idle one (stopped with
+     * {@link #stopChild}, or waiting in a backoff) starts at once, cutting its wait short. The
+     * new run counts as one more of the child's restarts, but <b>never as a failure</b>: not in
+     * the failure count, not in {@link Builder#maxRestarts}. A child that a strategy restart is
+     * stopping starts with that restart, in add order. Returns at once.
+     *
+     * @param ref a ref returned by this supervisor's add
+     * @return false if the ref no longer names a current child or the child is being removed;
+     *         true otherwise
+     * @throws NullPointerException     if ref is null
+     * @throws IllegalArgumentException if ref belongs to another supervisor
+     * @throws IllegalStateException    if the supervisor is not running (new, stopping or
+     *                                  terminated)
+     */
+    public boolean restartChild(ServiceRef ref) {
+        Objects.requireNonNull(ref, "ref must not be null");
+        return core.restartChild(ref);
+    }
+
+    /**
+     * Stops one child without removing it (OTP's {@code terminate_child}): its run is asked to
+     * stop as {@link #remove} does, it is not restarted, and it stays in {@link #children()} as
+     * {@link ChildState#STOPPING}, then {@link ChildState#WAITING}, until {@link #startChild} or
+     * {@link #restartChild} starts it again, or a new run of this supervisor (a parent restarting
+     * it) starts every child. Strategy restarts and backoff ends pass it by. Never counts as a
+     * failure. A {@link Restart#TEMPORARY} child is removed, as OTP deletes its spec. Returns at
+     * once.
+     *
+     * @param ref a ref returned by this supervisor's add
+     * @return false if the ref no longer names a current child or the child is being removed;
+     *         true otherwise, also when it was stopped already
+     * @throws NullPointerException     if ref is null
+     * @throws IllegalArgumentException if ref belongs to another supervisor
+     * @throws IllegalStateException    if the supervisor is not running (new, stopping or
+     *                                  terminated)
+     */
+    public boolean stopChild(ServiceRef ref) {
+        Objects.requireNonNull(ref, "ref must not be null");
+        return core.stopChild(ref);
+    }
+
+    /**
+     * Starts a child stopped with {@link #stopChild} again, keeping its spec; its new run counts
+     * as one more restart, never as a failure. If its stopped run has not ended yet, it starts
+     * once that run is gone. Does nothing for a child that was not stopped on demand (running,
+     * or waiting for a backoff or a strategy restart). Returns at once.
+     *
+     * @param ref a ref returned by this supervisor's add
+     * @return false if the ref no longer names a current child or the child is being removed;
+     *         true otherwise
+     * @throws NullPointerException     if ref is null
+     * @throws IllegalArgumentException if ref belongs to another supervisor
+     * @throws IllegalStateException    if the supervisor is not running (new, stopping or
+     *                                  terminated)
+     */
+    public boolean startChild(ServiceRef ref) {
+        Objects.requireNonNull(ref, "ref must not be null");
+        return core.startChild(ref);
+    }
+
+    /**
      * A snapshot of the current children, in add order.
      *
      * @return an immutable snapshot; later changes do not show in it
@@ -223,8 +289,19 @@ public final class Supervisor implements Service, AutoCloseable {
 
     /**
      * Starts the supervisor and its children in the background and returns once it is
-     * {@link SupervisorState#RUNNING}. It needs no thread of its own.
+     * {@link SupervisorState#RUNNING} and every child is started. It needs no thread of its own.
      *
+     * <p><b>Ordered start</b>: children start in add order. A child with a start timeout
+     * ({@link ChildSpec#withStartTimeout}) counts as started only once its run called
+     * {@link ServiceContext#ready()}; the next child starts only then, so {@code start()} may wait
+     * (on a condition, never holding the supervisor's lock; an interrupt is kept for the caller,
+     * and the wait is bounded by the start timeouts on the supervisor's clock). If such a child
+     * fails, returns or times out first, the supervisor stops what it started, in its stop order,
+     * terminates, and {@code start()} then throws a {@link StartFailedException} (OTP's
+     * {@code failed_to_start_child}). A {@link #stop()} meanwhile makes it return. Without such
+     * children it returns at once.
+     *
+     * @throws StartFailedException  if an awaited child did not become ready
      * @throws IllegalStateException if it was started or stopped before, or is another
      *                               supervisor's child
      */
@@ -239,6 +316,8 @@ public final class Supervisor implements Service, AutoCloseable {
      *
      * @throws TerminateTreeException if a {@link TerminateTreeException} terminated the tree
      * @throws VirtualMachineError    if a fatal JVM error terminated the tree
+     * @throws RestartIntensityException if it exceeded its {@link Builder#maxRestarts} limit
+     * @throws StartFailedException   if an awaited child did not become ready during the start
      * @throws InterruptedException   if the calling thread was interrupted
      * @throws IllegalStateException  as {@link #start()}
      */
@@ -288,8 +367,8 @@ public final class Supervisor implements Service, AutoCloseable {
     }
 
     /**
-     * Why it terminated, if not by a stop: the {@link TerminateTreeException} or fatal JVM error
-     * that ended its last run. Empty while it runs, and after a stop (unless a fatal JVM error was
+     * Why it terminated, if not by a stop: the {@link TerminateTreeException}, fatal JVM error,
+     * {@link RestartIntensityException} or {@link StartFailedException} that ended its last run. Empty while it runs, and after a stop (unless a fatal JVM error was
      * thrown during that stop: it is always the cause).
      *
      * @return the cause, or empty
@@ -304,7 +383,8 @@ public final class Supervisor implements Service, AutoCloseable {
      * without a thread. A stop request ({@code ctx}) stops it and returns normally; an interrupt
      * without a stop request stops it and throws {@link InterruptedException}; termination by a
      * {@link TerminateTreeException} rethrows it (or throws {@link DoNotRestartException} when
-     * {@code propagateTermination(false)}); a fatal JVM error is rethrown; a direct
+     * {@code propagateTermination(false)}); a fatal JVM error is rethrown; exceeding its
+     * {@link Builder#maxRestarts} limit throws its {@link RestartIntensityException}; a direct
      * {@link #stop()} throws {@link DoNotRestartException}.
      *
      * @throws IllegalStateException if it is a root, already running, or another supervisor's child
@@ -350,6 +430,9 @@ public final class Supervisor implements Service, AutoCloseable {
         private Duration eventFlushTimeout = Duration.ofSeconds(1);
         private SupervisorClock clock = SupervisorClock.system();
         private ThreadFactory threadFactory;
+        private int maxRestarts = -1;                // -1: no restart intensity
+        private Duration restartWindow;
+        private AutoShutdown autoShutdown = AutoShutdown.NEVER;
 
         private Builder(String name) {
             Objects.requireNonNull(name, "supervisor name must not be null");
@@ -596,6 +679,67 @@ public final class Supervisor implements Service, AutoCloseable {
         }
 
         /**
+         * The restart intensity: more than {@code restarts} restarts within any {@code window}
+         * (an exact sliding window on the supervisor's clock; restarts exactly {@code window}
+         * apart are in one window) terminate the supervisor with a
+         * {@link RestartIntensityException}. It stops its children in its stop order, reports the
+         * exception in {@link Supervisor#terminationCause()} and its
+         * {@link SupervisorEvent.SupervisorTerminated}; a root's {@link Supervisor#run()} throws
+         * it, and a child supervisor's parent sees it fail (a counted failure, restarted according
+         * to its {@link Restart} type), so the escalation climbs as far as the tree says.
+         *
+         * <p><b>What counts</b>: one restart per counted failure while the supervisor runs (API.md
+         * "one failure counts once"), however many siblings a strategy restarts with it, and
+         * whether the child restarts at once or after a backoff: this is OTP's count, one per
+         * failed child. Not counted: runs that end after a stop request, failures that are not
+         * counted in the failure accounting (TEMPORARY children, {@code DoNotRestartException},
+         * {@code TerminateTreeException}), and {@link Supervisor#restartChild} on demand. The
+         * failure that exceeds the limit emits its {@link SupervisorEvent.ServiceFailed} with
+         * {@code restarting} false and starts no backoff.
+         *
+         * <p><b>Default: none</b> (never give up), unlike OTP's 1 restart in 5 s: Arbor's
+         * contract has always been to restart with the decaying count and backoff for as long as
+         * it runs, and a supervisor that gave up by default would end trees that recover today.
+         * Giving up is the deployment's decision. Both work together: the backoff slows a storm
+         * down, the intensity ends it; failures during a backoff count as restarts too.
+         *
+         * <p>A new run of a child supervisor (its parent restarted it) starts with no restarts.
+         * The memory it takes grows with the restarts that actually happen within one window, up
+         * to {@code restarts + 1} timestamps; each restart costs O(1).
+         *
+         * @param restarts how many restarts one window tolerates; 0 gives up at the first restart
+         * @param window   the window's length on the supervisor's clock
+         * @return this builder
+         * @throws NullPointerException     if window is null
+         * @throws IllegalArgumentException if restarts is negative or window is not positive
+         */
+        public Builder maxRestarts(int restarts, Duration window) {
+            if (restarts < 0) {
+                throw new IllegalArgumentException("maxRestarts restarts must be >= 0, was " + restarts);
+            }
+            Objects.requireNonNull(window, "maxRestarts window must not be null");
+            if (window.isNegative() || window.isZero()) {
+                throw new IllegalArgumentException("maxRestarts window must be > 0, was " + window);
+            }
+            this.maxRestarts = restarts;
+            this.restartWindow = window;
+            return this;
+        }
+
+        /**
+         * Whether the supervisor stops itself, cleanly, when its significant children
+         * ({@link ChildSpec#withSignificant}) have completed; see {@link AutoShutdown}. Default
+         * {@link AutoShutdown#NEVER}, which rejects significant children, as OTP does.
+         *
+         * @param when NEVER, ANY_SIGNIFICANT or ALL_SIGNIFICANT
+         * @return this builder
+         */
+        public Builder autoShutdown(AutoShutdown when) {
+            this.autoShutdown = Objects.requireNonNull(when, "autoShutdown must not be null");
+            return this;
+        }
+
+        /**
          * A new supervisor in state {@link SupervisorState#NEW} with these settings.
          *
          * @return the supervisor
@@ -603,8 +747,7 @@ public final class Supervisor implements Service, AutoCloseable {
         public Supervisor build() {
             return new Supervisor(new Config(name, strategy, failureThreshold, failureDecay, failureBackoff,
                     backoffJitter, shutdownTimeout, shutdownDeadline, stopOrder, propagateTermination, listener, eventBuffer,
-                    eventFlushTimeout, clock,
-                    threadFactory));
+                    eventFlushTimeout, clock, threadFactory, maxRestarts, restartWindow, autoShutdown));
         }
 
         private static Duration nonNegative(Duration d, String what) {

@@ -22,6 +22,8 @@ final class Child implements ServiceRef, EventChannel.SpanKey {
     Throwable lastFailure;
     boolean removed;              // remove() asked for it: drop it once its run is gone
     boolean gone;                 // no longer a current child
+    boolean held;                 // stopChild: stays WAITING until startChild, restartChild or a new run of its supervisor
+    boolean restartRequested;     // restartChild: start again once the current run is gone
     StopBatch batch;              // the batch waiting for this child's run to end, if any
     Child prevInTable;            // add order among the owner's current children (ChildTable)
     Child nextInTable;

@@ -1,5 +1,6 @@
 package dev.arbor.internal;
 
+import dev.arbor.AutoShutdown;
 import dev.arbor.EventListener;
 import dev.arbor.Jitter;
 import dev.arbor.StopOrder;
@@ -15,6 +16,7 @@ import java.util.concurrent.ThreadFactory;
  * {@code listener} is null when the builder set none: a child supervisor then inherits its
  * parent's, a root logs. {@code threadFactory} is null for the default (named virtual threads).
  * {@code shutdownDeadline} is null when a shutdown is bounded only by the children's own timeouts.
+ * {@code restartWindow} is null when {@code maxRestarts} was not set: no restart intensity.
  */
 public record Config(String name,
               Strategy strategy,
@@ -30,5 +32,8 @@ public record Config(String name,
               int eventBuffer,
               Duration eventFlushTimeout,
               SupervisorClock clock,
-              ThreadFactory threadFactory) {
+              ThreadFactory threadFactory,
+              int maxRestarts,
+              Duration restartWindow,
+              AutoShutdown autoShutdown) {
 }

@@ -119,6 +119,14 @@ final class Run implements ServiceContext, Runnable {
         return restarts;
     }
 
+    /** Only a child whose spec awaits ready tells its supervisor, which ignores all but the awaited run's first. */
+    @Override
+    public void ready() {
+        if (child.spec.options().startTimeout() != null) {
+            child.owner.runReady(this);
+        }
+    }
+
     /**
      * The run's own thread parks until the stop request's interrupt; any other thread waits on a
      * latch made on first use. The stop request sets the flag before it interrupts and before it

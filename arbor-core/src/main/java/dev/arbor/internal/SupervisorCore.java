@@ -1,5 +1,6 @@
 package dev.arbor.internal;
 
+import dev.arbor.AutoShutdown;
 import dev.arbor.Cancellable;
 import dev.arbor.ChildHealth;
 import dev.arbor.ChildInfo;
@@ -10,7 +11,10 @@ import dev.arbor.EventContext;
 import dev.arbor.EventListener;
 import dev.arbor.FailureAction;
 import dev.arbor.HealthStatus;
+import dev.arbor.Cancellable;
 import dev.arbor.Restart;
+import dev.arbor.RestartIntensityException;
+import dev.arbor.StartFailedException;
 import dev.arbor.ServiceContext;
 import dev.arbor.ServiceRef;
 import dev.arbor.StopReport;
@@ -64,6 +68,11 @@ import java.util.function.Function;
  * <ul>
  *   <li>{@link FailurePolicy}: the decayed count, the threshold, the backoff and its timer
  *       (API.md "Failure accounting").</li>
+ *   <li>{@link RestartIntensity}: whether a restart exceeds {@code maxRestarts} within its
+ *       window; if so the supervisor gives up ({@link #giveUp}).</li>
+ *   <li>{@link ChildBackoff}: a child's own exponential backoff ({@code ChildSpec.withBackoff}):
+ *       the delay after each failure and its timer; kept in {@code childBackoffs} only for
+ *       children that have one.</li>
  *   <li>{@link Wave}: which siblings a failure restarts, and which of them come back
  *       (API.md "Strategies").</li>
  *   <li>{@link StopBatch}: the order in which a set of children is asked to stop (REVERSE or
@@ -81,7 +90,11 @@ import java.util.function.Function;
  *    └──stop() / stopped before begun──▶ TERMINATED     FailurePolicy)      begun again by the parent
  *                                                                           (a child supervisor only) ──▶ RUNNING
  * </pre>
- * {@code SupervisorState.BACKOFF} is RUNNING with {@link FailurePolicy#inBackoff()}. A root runs
+ * {@code SupervisorState.BACKOFF} is RUNNING with {@link FailurePolicy#inBackoff()}. Each run begins
+ * with the <b>ordered start</b> ({@link #continueStart}): children start in add order, and the start
+ * stops at a child whose spec awaits ready ({@code awaitingReady}, its start timeout on the clock)
+ * until {@link #runReady}; {@code starting} is true until every child is started, and a root's
+ * {@code start()} waits for it on {@code phaseChanged}. A root runs
  * once. A child supervisor restarted while still STOPPING keeps the next run in
  * {@code pendingRun} and begins it from {@link #finishRun}.
  *
@@ -91,7 +104,8 @@ import java.util.function.Function;
  *   <tr><th>state</th><th>owner</th></tr>
  *   <tr><td>{@code phase}, {@code host}, {@code pendingRun}, {@code startedAsRoot}, {@code stoppedForGood},
  *       {@code terminationCause}, {@code lastReport}, {@code children}, {@code abandoned},
- *       {@code retiredSubs}, {@code wave}, {@code shutdown}, {@code failures}, {@code totals},
+ *       {@code retiredSubs}, {@code wave}, {@code shutdown}, {@code failures}, {@code intensity}, {@code childBackoffs}, {@code starting},
+ *       {@code awaitingReady}, {@code readyTimer}, {@code totals},
  *       {@code nextSeq}, {@code runWaiters}, {@code unpublished}; every {@link Child} field; the
  *       {@link Run} fields {@code ended}, {@code abandoned}, {@code deadline}</td>
  *       <td>this supervisor's {@code lock}</td></tr>
@@ -222,6 +236,8 @@ public final class SupervisorCore {
     private final EventChannel.Batch unpublished = new EventChannel.Batch();   // lock: this section's events
     private final List<Child> retiredSubs = new ArrayList<>(); // former child supervisors with runs still alive below
     private final FailurePolicy failures;                      // lock: the decayed count and the backoff
+    private final RestartIntensity intensity;                  // lock; null: no maxRestarts
+    private java.util.IdentityHashMap<Child, ChildBackoff> childBackoffs;   // lock; only children with a backoff, made on first use
     private final EventChannel ownChannel;                     // null: inherit, or log through defaultChannel
     private EventChannel defaultChannel;                       // lock: made on first use, for a root without a listener
     private final BackoffKey backoffKey = new BackoffKey();    // lock: a dropped BackoffStarted drops its end too
@@ -249,6 +265,9 @@ public final class SupervisorCore {
     private Throwable terminationCause;
     private StopReport lastReport;
     private long lastNow;                    // the clock's last good reading: time stands still if a read throws
+    private boolean starting;                // the ordered start of this run is not over yet
+    private Child awaitingReady;             // the child whose ready signal the start waits for
+    private Cancellable readyTimer;          // its start timeout
 
     /**
      * A supervisor in phase NEW with this configuration.
@@ -258,6 +277,8 @@ public final class SupervisorCore {
     public SupervisorCore(Config config) {
         this.config = config;
         this.failures = new FailurePolicy(config);
+        this.intensity = config.restartWindow() == null ? null
+                : new RestartIntensity(config.maxRestarts(), config.restartWindow());
         this.ownChannel = config.listener() == null ? null
                 : new EventChannel(config.listener(), channelOwner, config.eventBuffer());
         this.virtualThreads = Thread.ofVirtual();
@@ -310,7 +331,7 @@ public final class SupervisorCore {
                     refused = duplicateName(spec);
                 } else {
                     nextSeq++;
-                    if (phase == Phase.RUNNING) {
+                    if (phase == Phase.RUNNING && !starting) {   // an ordered start in progress reaches it
                         startRun(child, out);
                     }
                 }
@@ -329,6 +350,10 @@ public final class SupervisorCore {
     }
 
     private RuntimeException refusal(ChildSpec spec) {
+        if (spec.options().significant() && config.autoShutdown() == AutoShutdown.NEVER) {
+            return new IllegalArgumentException("child \"" + spec.name() + "\" is significant, but supervisor \""
+                    + name() + "\" has autoShutdown NEVER; significant children need ANY_SIGNIFICANT or ALL_SIGNIFICANT");
+        }
         if (phase == Phase.STOPPING || phase == Phase.TERMINATED) {
             return new IllegalStateException("cannot add \"" + spec.name() + "\": supervisor \"" + name()
                     + "\" is " + phase.name().toLowerCase(java.util.Locale.ROOT));
@@ -385,6 +410,88 @@ public final class SupervisorCore {
         } finally {
             runWaiters--;
             unlock();
+        }
+    }
+
+    public boolean restartChild(ServiceRef ref) {
+        Child child = ownChild(ref);
+        Outbox out = new Outbox();
+        lock.lock();
+        try {
+            if (child.gone || child.removed) {
+                return false;
+            }
+            requireRunning("restartChild", child);
+            child.held = false;
+            if (child.run != null) {
+                child.restartRequested = true;     // afterStop starts it again
+                requestStops(List.of(child.run), out);
+                settleBatches(out);
+            } else if (!waitsForWave(child)) {
+                startRun(child, out);              // WAITING (stopped on demand) or BACKOFF: now
+            }
+            return true;
+        } finally {
+            unlock();
+            out.run();
+        }
+    }
+
+    public boolean stopChild(ServiceRef ref) {
+        Child child = ownChild(ref);
+        Outbox out = new Outbox();
+        lock.lock();
+        try {
+            if (child.gone || child.removed) {
+                return false;
+            }
+            requireRunning("stopChild", child);
+            child.held = true;
+            child.restartRequested = false;
+            if (child.run != null) {
+                requestStops(List.of(child.run), out);
+                settleBatches(out);
+            } else if (child.spec.restart() == Restart.TEMPORARY) {
+                drop(child, out);
+            } else {
+                cancelOwnBackoff(child, out);
+                child.markWaiting();               // out of a backoff: it waits for startChild now
+            }
+            return true;
+        } finally {
+            unlock();
+            out.run();
+        }
+    }
+
+    public boolean startChild(ServiceRef ref) {
+        Child child = ownChild(ref);
+        Outbox out = new Outbox();
+        lock.lock();
+        try {
+            if (child.gone || child.removed) {
+                return false;
+            }
+            requireRunning("startChild", child);
+            if (child.held) {
+                child.held = false;
+                if (child.run != null) {
+                    child.restartRequested = true; // still stopping: start once its run is gone
+                } else if (!waitsForWave(child)) {
+                    startRun(child, out);
+                }
+            }
+            return true;
+        } finally {
+            unlock();
+            out.run();
+        }
+    }
+
+    private void requireRunning(String call, Child child) {
+        if (phase != Phase.RUNNING) {
+            throw new IllegalStateException("cannot " + call + " \"" + child.name() + "\": supervisor \"" + name()
+                    + "\" is " + phase.name().toLowerCase(java.util.Locale.ROOT));
         }
     }
 
@@ -491,6 +598,29 @@ public final class SupervisorCore {
             unlock();
         }
         out.run();
+        awaitStarted();
+    }
+
+    /**
+     * Waits (on a condition: nothing parks holding the lock) until the ordered start is over.
+     * If it failed, waits until what was started has stopped and throws the StartFailedException.
+     * The waits are bounded by the start timeouts and shutdown timeouts on the supervisor's clock;
+     * an interrupt is kept for the caller, not obeyed.
+     */
+    private void awaitStarted() {
+        lock.lock();
+        try {
+            while ((phase == Phase.RUNNING && starting)
+                    || (phase == Phase.STOPPING && terminationCause instanceof StartFailedException)) {
+                publishEvents();
+                phaseChanged.awaitUninterruptibly();
+            }
+            if (phase == Phase.TERMINATED && terminationCause instanceof StartFailedException failed) {
+                throw failed;
+            }
+        } finally {
+            unlock();
+        }
     }
 
     public void run() throws Exception {
@@ -656,10 +786,90 @@ public final class SupervisorCore {
         terminationCause = null;
         lastReport = null;
         failures.forgetFailures();
+        if (intensity != null) {
+            intensity.reset();
+        }
+        childBackoffs = null;                      // a new run: every child backoff starts from min
         phaseChanged.signalAll();
+        Child first = null;
         for (Child child : children) {
             child.markWaiting();
-            startRun(child, out);
+            child.held = false;                    // a new run starts every child, stopped on demand or not
+            child.restartRequested = false;
+            first = first == null ? child : first;
+        }
+        starting = true;
+        continueStart(first, out);
+    }
+
+    /**
+     * The ordered start (OTP's synchronous start): starts the children from {@code from} in add
+     * order, and stops at the first one that awaits its ready signal, with its start timeout on
+     * the clock; {@link #runReady} goes on from the next one. When every child is started the start
+     * is over: {@code start()} returns, and a parent that awaits this child supervisor is told.
+     */
+    private void continueStart(Child from, Outbox out) {
+        for (Child c = from; c != null; c = c.nextInTable) {
+            if (c.run != null || c.held || c.removed || c.gone || waitsForWave(c)) {
+                continue;                          // started or stopped on demand meanwhile, or left to a strategy restart
+            }
+            startRun(c, out);
+            Duration timeout = c.spec.options().startTimeout();
+            if (timeout != null && c.run != null) {
+                Run awaited = c.run;
+                awaitingReady = c;
+                readyTimer = schedule(timeout, () -> readyTimedOut(awaited), out);
+                return;
+            }
+        }
+        starting = false;
+        phaseChanged.signalAll();
+        if (host instanceof ChildHost h) {
+            out.add(() -> h.parent().runReady(h.run()));   // a child supervisor is ready once it has started
+        }
+    }
+
+    /** A run signalled ready (its own thread, or a child supervisor whose start is over). */
+    void runReady(Run run) {
+        Outbox out = new Outbox();
+        lock.lock();
+        try {
+            if (run.child == awaitingReady && run.child.run == run && phase == Phase.RUNNING) {
+                Child next = run.child.nextInTable;
+                stopAwaiting(out);
+                continueStart(next, out);
+            }
+        } finally {
+            unlock();
+        }
+        out.run();
+    }
+
+    private void readyTimedOut(Run awaited) {
+        Outbox out = new Outbox();
+        lock.lock();
+        try {
+            if (awaited.child == awaitingReady && awaited.child.run == awaited && phase == Phase.RUNNING) {
+                Duration timeout = awaited.child.spec.options().startTimeout();
+                failStart(awaited.child, "it did not signal ready within " + timeout,
+                        new java.util.concurrent.TimeoutException("no ready signal within " + timeout), out);
+            }
+        } finally {
+            unlock();
+        }
+        out.run();
+    }
+
+    /** The awaited child did not become ready: stop what was started and terminate. */
+    private void failStart(Child child, String why, Throwable cause, Outbox out) {
+        beginShutdown(new StartFailedException(name(), child.name(), why, cause), out);
+    }
+
+    private void stopAwaiting(Outbox out) {
+        awaitingReady = null;
+        if (readyTimer != null) {
+            terminateIfFatal(Timers.cancel(readyTimer), out);
+            readyTimer = null;
         }
     }
 
@@ -695,6 +905,9 @@ public final class SupervisorCore {
     /** Attaches a run made by {@link #newRun} to its child and starts it after the lock. */
     private void launch(Run run, Outbox out) {
         Child child = run.child;
+        if (child.spec.options().backoff() != null) {
+            terminateIfFatal(backoffOf(child).runStarted(now(out)), out);   // a run that lasts resets the child's own backoff
+        }
         child.restarts = run.restarts;
         attach(child, run, run.restarts);
         SupervisorCore sub = subOf(child);
@@ -862,17 +1075,38 @@ public final class SupervisorCore {
             return;
         }
         Child child = run.child;
+        Child nextToStart = child == awaitingReady ? child.nextInTable : null;   // before afterStop may unlink it
         detach(child);
         if (run.stopRequested) {
             emit(new ServiceStopped(name(), child.name()), child);
-            afterStop(child);
+            afterStop(child, out);
             if (Outcome.isFatal(thrown)) {   // a stopped run is not a failure, but a broken JVM still ends the tree
                 beginShutdown(thrown, out);
             }
+            if (child == awaitingReady) {    // stopped on demand or removed during the start: go on without it
+                stopAwaiting(out);
+                continueStart(nextToStart, out);
+            }
+        } else if (child == awaitingReady && failsTheStart(thrown)) {
+            child.lastFailure = thrown;
+            emitFailed(child, new ServiceFailed(name(), child.name(), thrown, currentFailures(out), threshold(), false),
+                    FailureAction.TERMINATE);        // a failed start terminates the supervisor
+            child.markWaiting();
+            failStart(child, thrown == null ? "it returned before it signalled ready"
+                    : "it failed before it signalled ready: " + thrown, thrown, out);
         } else {
             decide(child, Outcome.of(thrown), out);
         }
         settleBatches(out);
+    }
+
+    /**
+     * Whether the end of the awaited run, before its ready signal, fails the start: any end but a
+     * fatal error or TerminateTreeException, which terminate the supervisor as they always do.
+     */
+    private static boolean failsTheStart(Throwable thrown) {
+        Outcome.Kind kind = Outcome.of(thrown).kind();
+        return kind != Outcome.Kind.FATAL && kind != Outcome.Kind.TERMINATE_TREE;
     }
 
     /** What to do with a child whose run ended on its own (API.md's table). */
@@ -885,12 +1119,12 @@ public final class SupervisorCore {
                         threshold(), false), FailureAction.TERMINATE);
                 beginShutdown(outcome.decisive(), out);
             }
-            case DO_NOT_RESTART -> complete(child);
+            case DO_NOT_RESTART -> complete(child, out);
             case RETURNED -> {
                 if (restart == Restart.PERMANENT) {
                     countedFailure(child, null, out);
                 } else {
-                    complete(child);
+                    complete(child, out);
                 }
             }
             case FAILED -> {
@@ -898,7 +1132,8 @@ public final class SupervisorCore {
                 if (restart == Restart.TEMPORARY) {
                     emitFailed(child, new ServiceFailed(name(), child.name(), outcome.thrown(), currentFailures(out),
                             threshold(), false), FailureAction.REMOVE);
-                    drop(child);
+                    drop(child, out);
+                    completedOnItsOwn(child, out);
                 } else {
                     countedFailure(child, outcome.thrown(), out);
                 }
@@ -906,9 +1141,28 @@ public final class SupervisorCore {
         }
     }
 
-    private void complete(Child child) {
+    private void complete(Child child, Outbox out) {
         emit(new ServiceCompleted(name(), child.name()), child);
-        drop(child);
+        drop(child, out);
+        completedOnItsOwn(child, out);
+    }
+
+    /**
+     * A child ended on its own and is not restarted: if it is significant, the supervisor may
+     * shut itself down, cleanly (API: AutoShutdown). One boolean check for other children.
+     */
+    private void completedOnItsOwn(Child child, Outbox out) {
+        if (!child.spec.options().significant() || phase != Phase.RUNNING) {
+            return;
+        }
+        if (config.autoShutdown() == AutoShutdown.ALL_SIGNIFICANT) {
+            for (Child c : children) {
+                if (c.spec.options().significant() && !c.held && !c.removed) {
+                    return;                        // another significant child is still active
+                }
+            }
+        }
+        beginShutdown(null, out);
     }
 
     private void countedFailure(Child child, Throwable cause, Outbox out) {
@@ -916,7 +1170,11 @@ public final class SupervisorCore {
         double count = failures.record(now);
         if (phase != Phase.RUNNING) {        // stopping: nothing restarts
             emitFailed(child, new ServiceFailed(name(), child.name(), cause, count, threshold(), false), FailureAction.STOP);
-            afterStop(child);
+            afterStop(child, out);
+            return;
+        }
+        if (intensity != null && intensity.exceededBy(now)) {
+            giveUp(child, cause, count, out);
             return;
         }
         Throwable fatal = failures.exceeded(count) ? startBackoff(now, out) : null;
@@ -926,31 +1184,42 @@ public final class SupervisorCore {
             beginShutdown(fatal, out);
             return;
         }
+        boolean ownWait = child.spec.options().backoff() != null && startOwnBackoff(child, now, out);
         List<Child> siblings = Wave.siblingsToRestart(config.strategy(), child, children);
-        boolean restarting = !failures.inBackoff();
+        boolean restarting = !failures.inBackoff() && !ownWait;
         Run next = null;
         if (restarting && siblings.isEmpty()) {
             next = newRun(child, out);       // before the event: a thread factory that fails means no restart
             restarting = next != null;
         }
-        FailureAction action = failures.inBackoff() ? FailureAction.BACKOFF
+        FailureAction action = failures.inBackoff() || ownWait ? FailureAction.BACKOFF
                 : restarting ? FailureAction.RESTART : FailureAction.TERMINATE;   // no thread: it terminates
         emitFailed(child, new ServiceFailed(name(), child.name(), cause, count, threshold(), restarting), action);
         if (!siblings.isEmpty()) {
-            joinWave(child, siblings);
-        } else if (failures.inBackoff()) {
+            joinWave(child, siblings, out);
+        } else if (failures.inBackoff() || ownWait) {
             child.idleState = ChildState.BACKOFF;
         } else if (next != null) {
             launch(next, out);
         }
     }
 
+    /**
+     * The restart intensity is exceeded: this failure restarts nothing, and the supervisor
+     * terminates with a {@link RestartIntensityException} (stopping its children in its stop order).
+     */
+    private void giveUp(Child child, Throwable cause, double count, Outbox out) {
+        emitFailed(child, new ServiceFailed(name(), child.name(), cause, count, threshold(), false), FailureAction.TERMINATE);
+        child.markWaiting();
+        beginShutdown(new RestartIntensityException(name(), config.maxRestarts(), config.restartWindow(), cause), out);
+    }
+
     /** Starts or widens a strategy restart: stop the siblings, then restart all in add order. */
-    private void joinWave(Child failed, List<Child> siblings) {
+    private void joinWave(Child failed, List<Child> siblings, Outbox out) {
         if (wave == null) {
             wave = new Wave(config.stopOrder());
         }
-        wave.join(failed, siblings).forEach(this::drop);
+        wave.join(failed, siblings).forEach(c -> drop(c, out));
     }
 
     /** Checks whether a strategy restart or the supervisor's own stop can move on. */
@@ -960,7 +1229,7 @@ public final class SupervisorCore {
             wave = null;
             for (Child c : children) {
                 if (done.restarts(c) && phase == Phase.RUNNING) {
-                    if (failures.inBackoff()) {
+                    if (failures.inBackoff() || inOwnBackoff(c)) {
                         c.idleState = ChildState.BACKOFF;
                     } else {
                         startRun(c, out);
@@ -1084,9 +1353,14 @@ public final class SupervisorCore {
         run.abandoned = true;
         abandoned.add(run);
         Child child = run.child;
+        Child nextToStart = child == awaitingReady ? child.nextInTable : null;
         detach(child);
         emit(new ServiceStopTimeout(name(), child.name()), child);
-        afterStop(child);
+        afterStop(child, out);
+        if (child == awaitingReady) {
+            stopAwaiting(out);
+            continueStart(nextToStart, out);
+        }
         if (run.sub() != null) {
             run.sub().abandonedByParent(out);  // parent-before-child: this lock is held, the child's is taken
         }
@@ -1133,17 +1407,37 @@ public final class SupervisorCore {
         }
     }
 
-    /** A child's run is gone after a stop request: removed children go, the others wait. */
-    private void afterStop(Child child) {
-        if (child.removed || child.spec.restart() == Restart.TEMPORARY) {
-            drop(child);
-        } else {
-            child.markWaiting();
+    /**
+     * A child's run is gone after a stop request: removed children go (TEMPORARY ones too, unless
+     * restarted on demand), a child restarted on demand starts again, the others wait.
+     */
+    private void afterStop(Child child, Outbox out) {
+        if (child.removed || (child.spec.restart() == Restart.TEMPORARY && !child.restartRequested)) {
+            drop(child, out);
+            return;
+        }
+        child.markWaiting();
+        if (child.restartRequested) {
+            child.restartRequested = false;
+            if (phase == Phase.RUNNING && !waitsForWave(child)) {
+                startRun(child, out);
+            }
         }
     }
 
-    private void drop(Child child) {
+    /** Whether a strategy restart in progress will start {@code child} when it is over. */
+    private boolean waitsForWave(Child child) {
+        return wave != null && wave.includes(child);
+    }
+
+    private void drop(Child child, Outbox out) {
         if (!child.gone) {
+            if (childBackoffs != null) {
+                ChildBackoff own = childBackoffs.remove(child);
+                if (own != null) {
+                    terminateIfFatal(own.cancel(), out);
+                }
+            }
             child.gone = true;
             children.remove(child);
             retire(child);
@@ -1178,7 +1472,7 @@ public final class SupervisorCore {
         }
         child.removed = true;
         if (child.run == null) {
-            drop(child);
+            drop(child, out);
         } else {
             requestStops(List.of(child.run), out);
             settleBatches(out);
@@ -1205,6 +1499,63 @@ public final class SupervisorCore {
         return null;
     }
 
+    /**
+     * A child with its own backoff failed at {@code now}: schedules the end of its wait. Returns
+     * true (the child waits), so that the caller reads as a condition.
+     */
+    private boolean startOwnBackoff(Child child, long now, Outbox out) {
+        ChildBackoff b = backoffOf(child);
+        Duration delay = b.next(now);
+        long generation = b.generation();
+        b.armed(schedule(delay, () -> ownBackoffExpired(child, generation), out));
+        return true;
+    }
+
+    private void ownBackoffExpired(Child child, long generation) {
+        Outbox out = new Outbox();
+        lock.lock();
+        try {
+            ChildBackoff b = childBackoffs == null ? null : childBackoffs.get(child);
+            if (b == null || !b.isCurrent(generation) || phase != Phase.RUNNING) {
+                return;
+            }
+            // Still waiting for the supervisor's backoff or a strategy restart: whichever ends last starts it.
+            if (child.run == null && !child.gone && !child.removed && !child.held
+                    && !failures.inBackoff() && !waitsForWave(child)) {
+                startRun(child, out);
+            }
+        } finally {
+            unlock();
+        }
+        out.run();
+    }
+
+    /** The own backoff of a child whose spec has one, made on first use. */
+    private ChildBackoff backoffOf(Child child) {
+        if (childBackoffs == null) {
+            childBackoffs = new java.util.IdentityHashMap<>();
+        }
+        return childBackoffs.computeIfAbsent(child, c -> new ChildBackoff(c.spec.options().backoff()));
+    }
+
+    /** Whether {@code child} waits for its own backoff; one null check for a supervisor without any. */
+    private boolean inOwnBackoff(Child child) {
+        if (childBackoffs == null) {
+            return false;
+        }
+        ChildBackoff b = childBackoffs.get(child);
+        return b != null && b.waiting();
+    }
+
+    private void cancelOwnBackoff(Child child, Outbox out) {
+        if (childBackoffs != null) {
+            ChildBackoff b = childBackoffs.get(child);
+            if (b != null) {
+                terminateIfFatal(b.cancel(), out);
+            }
+        }
+    }
+
     private void backoffExpired(long generation) {
         Outbox out = new Outbox();
         lock.lock();
@@ -1215,7 +1566,7 @@ public final class SupervisorCore {
             terminateIfFatal(failures.end(), out);
             emit(new BackoffEnded(name()), backoffKey);
             for (Child c : children) {
-                if (c.run == null && c.idleState == ChildState.BACKOFF && !c.removed) {
+                if (c.run == null && c.idleState == ChildState.BACKOFF && !c.removed && !inOwnBackoff(c)) {
                     startRun(c, out);
                 }
             }
@@ -1227,7 +1578,7 @@ public final class SupervisorCore {
 
     /**
      * Stops every child, then terminates. {@code cause} is null for a stop, or the
-     * TerminateTreeException / fatal error that terminates the supervisor. A fatal error that
+     * TerminateTreeException / fatal error / RestartIntensityException that terminates the supervisor. A fatal error that
      * arrives while already stopping still becomes the cause: it must reach the root.
      */
     private void beginShutdown(Throwable cause, Outbox out) {
@@ -1239,7 +1590,12 @@ public final class SupervisorCore {
         }
         phase = Phase.STOPPING;
         terminationCause = cause;
+        starting = false;
+        stopAwaiting(out);
         terminateIfFatal(failures.cutShort(), out);
+        if (childBackoffs != null) {
+            childBackoffs.values().forEach(b -> terminateIfFatal(b.cancel(), out));
+        }
         wave = null;                           // nothing restarts any more
         shutdown = new StopBatch(config.stopOrder());
         for (Child c : children) {

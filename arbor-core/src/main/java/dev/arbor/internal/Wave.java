@@ -69,8 +69,16 @@ final class Wave {
         return toDrop;
     }
 
-    /** Whether {@code child} starts again when the wave is over (if it is still a current child). */
+    /**
+     * Whether {@code child} starts again when the wave is over (if it is still a current child):
+     * not if it was removed or stopped on demand ({@code stopChild}) meanwhile.
+     */
     boolean restarts(Child child) {
-        return toRestart.contains(child) && child.run == null && !child.removed;
+        return toRestart.contains(child) && child.run == null && !child.removed && !child.held;
+    }
+
+    /** Whether {@code child} takes part in this wave: its start waits for the wave's end. */
+    boolean includes(Child child) {
+        return toRestart.contains(child);
     }
 }

@@ -23,7 +23,8 @@ class FailurePolicyTest {
 
     private static FailurePolicy policy(double threshold, Jitter jitter) {
         return new FailurePolicy(new Config("p", Strategy.ONE_FOR_ONE, threshold, Duration.ofSeconds(30), BACKOFF,
-                jitter, Duration.ofSeconds(1), null, StopOrder.REVERSE, true, null, 1, Duration.ZERO, SupervisorClock.system(), null));
+                jitter, Duration.ofSeconds(1), null, StopOrder.REVERSE, true, null, 1, Duration.ZERO, SupervisorClock.system(),
+                null, -1, null, dev.arbor.AutoShutdown.NEVER));
     }
 
     @Test
