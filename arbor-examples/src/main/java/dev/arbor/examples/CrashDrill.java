@@ -71,7 +71,7 @@ final class CrashDrill {
         DemoOptions o = options;
         return new DemoOptions(o.messages(), o.malformedShare(), o.workers(), o.burst(), o.rate(), o.work(),
                 o.maxDeliveries(), o.crashBeforeAckShare(), o.seed(), o.deadLetterFile(), o.failureThreshold(),
-                o.failureDecay(), o.failureBackoff(), o.timeout(), mode, o.broker(), o.dataDir(), resume, 0);
+                o.failureDecay(), o.failureBackoff(), o.timeout(), mode, o.broker(), o.dataDir(), resume, 0, o.brokenWorker());
     }
 
     /** Starts a child JVM on this JVM's class path, relaying its output; a stop request sends it SIGTERM. */

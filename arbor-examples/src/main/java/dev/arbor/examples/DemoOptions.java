@@ -40,12 +40,14 @@ import java.util.regex.Pattern;
  * @param sigkillAfter        when positive: run the demo in a child JVM, kill it with SIGKILL once
  *                            it has processed this many messages, and run it again with
  *                            {@code resume}; 0 for a plain run
+ * @param brokenWorker        add a worker that can never succeed, under supervisors that give up
+ *                            ({@code maxRestarts}): the failure escalates and the tree terminates
  */
 public record DemoOptions(int messages, double malformedShare, int workers, int burst, double rate, Duration work,
                           int maxDeliveries, double crashBeforeAckShare, long seed, Path deadLetterFile,
                           double failureThreshold, Duration failureDecay, Duration failureBackoff, Duration timeout,
                           ProgressMode progress, BrokerKind broker, Path dataDir, boolean resume,
-                          int sigkillAfter) {
+                          int sigkillAfter, boolean brokenWorker) {
 
     /** The help text for {@code --help}. */
     public static final String USAGE = """
@@ -84,6 +86,10 @@ public record DemoOptions(int messages, double malformedShare, int workers, int 
                                          position (default: arbor-demo/data in the temp directory)
               --resume                   carry on from what a killed run left in --data-dir and the
                                          dead-letter file (artemis only)
+              --broken-worker            add a worker that can never connect, under a "connector"
+                                         supervisor that gives up after 3 restarts in 10 s, under a
+                                         root that gives up after 1 restart in 30 s: the failure
+                                         escalates, the tree terminates, and the demo exits with 3
               --sigkill-after N          run the demo in a child JVM, kill it with SIGKILL once it has
                                          processed N messages, run it again with --resume, and check
                                          that every message was processed or dead-lettered exactly once
@@ -92,7 +98,8 @@ public record DemoOptions(int messages, double malformedShare, int workers, int 
 
             Durations: 500ms, 2s, 1.5s, 1m, 0, or ISO-8601 such as PT0.5S.
             Exit status: 0 when every message was processed or dead-lettered, none twice, and
-            nothing was left running; 1 otherwise; 2 for a bad command line. SIGTERM (or Ctrl-C)
+            nothing was left running; 3 when the supervision tree terminated by itself (as with
+            --broken-worker); 1 otherwise; 2 for a bad command line. SIGTERM (or Ctrl-C)
             stops the tree and prints the summary so far, then exits with 143 (130 for Ctrl-C).
             """;
 
@@ -102,7 +109,7 @@ public record DemoOptions(int messages, double malformedShare, int workers, int 
             "--dead-letter", "--failure-threshold", "--failure-decay", "--failure-backoff", "--timeout", "--progress",
             "--broker", "--data-dir", "--sigkill-after");
     /** Flags that take none. */
-    private static final Set<String> SWITCHES = Set.of("--resume");
+    private static final Set<String> SWITCHES = Set.of("--resume", "--broken-worker");
 
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m)?");
 
@@ -157,7 +164,7 @@ public record DemoOptions(int messages, double malformedShare, int workers, int 
         return new DemoOptions(3000, 0.01, 4, defaultBurst(3000), 250, Duration.ofMillis(2), 3, 0.005, 42,
                 Path.of(System.getProperty("java.io.tmpdir"), "arbor-demo", "dead-letters.jsonl"),
                 20, Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(60), ProgressMode.AUTO,
-                BrokerKind.ARTEMIS, Path.of(System.getProperty("java.io.tmpdir"), "arbor-demo", "data"), false, 0);
+                BrokerKind.ARTEMIS, Path.of(System.getProperty("java.io.tmpdir"), "arbor-demo", "data"), false, 0, false);
     }
 
     /** True if the arguments ask for help ({@code -h} or {@code --help} anywhere). */
@@ -198,6 +205,7 @@ public record DemoOptions(int messages, double malformedShare, int workers, int 
         Path dataDir = d.dataDir;
         boolean resume = d.resume;
         int sigkillAfter = d.sigkillAfter;
+        boolean brokenWorker = d.brokenWorker;
 
         for (int i = 0; i < args.length; i++) {
             String arg = Objects.requireNonNull(args[i], "args[" + i + "] must not be null");
@@ -213,7 +221,11 @@ public record DemoOptions(int messages, double malformedShare, int workers, int 
                 if (eq >= 0) {
                     throw new UsageException(flag + " takes no value, got '" + arg.substring(eq + 1) + "'");
                 }
-                resume = true;   // the only switch
+                if (flag.equals("--resume")) {
+                    resume = true;
+                } else {
+                    brokenWorker = true;
+                }
                 continue;
             }
             String value;
@@ -249,7 +261,7 @@ public record DemoOptions(int messages, double malformedShare, int workers, int 
         try {
             return new DemoOptions(messages, malformedShare, workers, burst == null ? defaultBurst(messages) : burst,
                     rate, work, maxDeliveries, crashShare, seed, deadLetter, threshold, decay, backoff, timeout,
-                    progress, broker, dataDir, resume, sigkillAfter);
+                    progress, broker, dataDir, resume, sigkillAfter, brokenWorker);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -364,6 +376,9 @@ public record DemoOptions(int messages, double malformedShare, int workers, int 
                 "--broker", broker.name().toLowerCase(Locale.ROOT), "--data-dir", dataDir.toString()));
         if (resume) {
             args.add("--resume");
+        }
+        if (brokenWorker) {
+            args.add("--broken-worker");
         }
         if (sigkillAfter > 0) {
             args.add("--sigkill-after");

@@ -187,10 +187,19 @@ public record DemoSummary(Duration elapsed, Outcome outcome, String terminationC
         return problems;
     }
 
-    /** 0 when there are no {@linkplain #problems() problems}, else 1. */
+    /**
+     * 0 when there are no {@linkplain #problems() problems}; {@link #TREE_TERMINATED} when the tree
+     * terminated by itself; else 1.
+     */
     public int exitCode() {
+        if (outcome == Outcome.TERMINATED) {
+            return TREE_TERMINATED;
+        }
         return problems().isEmpty() ? 0 : 1;
     }
+
+    /** The exit status when the supervision tree terminated by itself (for example {@code --broken-worker}). */
+    public static final int TREE_TERMINATED = 3;
 
     /**
      * Prints the summary.
@@ -240,7 +249,7 @@ public record DemoSummary(Duration elapsed, Outcome outcome, String terminationC
         }
         s.examples.forEach(example -> out.println("    e.g. " + example));
         if (s.otherFailures > 0) {
-            out.println(fmt("  other failures %6d  of the producer or the workers' supervisor, e.g. %s", s.otherFailures,
+            out.println(fmt("  other failures %6d  outside the workers (producer, archiver, child supervisors), e.g. %s", s.otherFailures,
                     s.otherFailure));
         }
         if (!s.eventsComplete) {

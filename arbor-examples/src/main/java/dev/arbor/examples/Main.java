@@ -10,7 +10,9 @@ import java.util.concurrent.TimeUnit;
  * {@link DemoOptions#USAGE} for the flags.
  *
  * <p>Exit status: 0 when every message was processed or dead-lettered, none twice, and nothing
- * was left running; 1 otherwise (or if the run itself failed); 2 for a bad command line. On
+ * was left running; 3 when the supervision tree terminated by itself (with {@code --broken-worker}:
+ * the restart intensity of the supervisors was exceeded, and the summary names the cause chain);
+ * 1 otherwise (or if the run itself failed); 2 for a bad command line. On
  * SIGTERM (or Ctrl-C) a shutdown hook asks the run to stop: it stops the tree, prints the summary
  * of what was done so far, and the JVM then exits as the signal has it, with 143 (130 for Ctrl-C).
  */

@@ -64,6 +64,7 @@ public final class OrderWorker implements Service {
     @Override
     public void serve(ServiceContext ctx) throws Exception {
         ConsumerSession session = broker.openConsumer(ctx.name());
+        ctx.ready();                    // connected: the first start of the tree may go on to the producer
         try {
             while (!ctx.isStopping()) {
                 Optional<Message> next = session.poll(POLL_TIMEOUT);

@@ -134,10 +134,19 @@ public final class QueueDemo {
         LongAdder crashedRuns = new LongAdder();
         Producer producer = new Producer(broker, plan, options.rate(), published);
         Supervisor workers = buildWorkers(broker, ledger, plan, crashedRuns);
-        Supervisor root = Supervisor.builder(ROOT).onEvent(stats).build();
-        root.add(WORKERS, workers);
+        Supervisor.Builder rootBuilder = Supervisor.builder(ROOT).onEvent(stats);
+        if (options.brokenWorker()) {
+            rootBuilder.maxRestarts(1, Duration.ofSeconds(30));   // a child supervisor that gives up twice ends the tree
+        }
+        Supervisor root = rootBuilder.build();
+        // The ordered start (OTP's synchronous init): the producer starts only once every worker is
+        // connected and has said so with ctx.ready(), so no message waits for a consumer.
+        root.add(ChildSpec.of(WORKERS, workers).withStartTimeout(Duration.ofSeconds(30)));
         root.add("dead-letters", new DeadLetterArchiver(broker, deadLetters));
         root.add(ChildSpec.of("producer", producer).withRestart(Restart.TRANSIENT));
+        if (options.brokenWorker()) {
+            root.add(CONNECTOR, brokenConnector());
+        }
 
         CpuMeter cpu = new CpuMeter();
         long startNanos = System.nanoTime();   // the run starts with supervision, after the JVM's warm-up
@@ -187,10 +196,28 @@ public final class QueueDemo {
         // Fault injection: the plan says which messages crash their first delivery after processing.
         Predicate<Message> crashBeforeAck = m -> !m.redelivered() && plan.get(m.id()).crashBeforeAck();
         for (int i = 1; i <= options.workers(); i++) {
-            workers.add("worker-" + i, new OrderWorker(broker, parser, ledger, options.work(), crashBeforeAck,
-                    crashedRuns));
+            workers.add(ChildSpec.of("worker-" + i, new OrderWorker(broker, parser, ledger, options.work(),
+                    crashBeforeAck, crashedRuns)).withStartTimeout(Duration.ofSeconds(10)));
         }
         return workers;
+    }
+
+    /**
+     * {@code --broken-worker}: a worker that can never succeed, under a supervisor that gives up
+     * after 3 restarts in 10 s. The root restarts that supervisor once (its own limit is 1 restart
+     * in 30 s); when it gives up again the root gives up too, and the whole tree terminates with a
+     * RestartIntensityException whose causes are the connector's and the worker's. The failure
+     * threshold is off here: the worker's own backoff paces it, and restart intensity decides.
+     */
+    private static Supervisor brokenConnector() {
+        Supervisor connector = Supervisor.builder(CONNECTOR).failureThreshold(Double.POSITIVE_INFINITY)
+                .maxRestarts(3, Duration.ofSeconds(10)).build();
+        // Its own exponential backoff (200 ms, 400 ms, 800 ms...) spreads the attempts over a few
+        // seconds, so the run is visibly under way when the tree gives up.
+        connector.add(ChildSpec.of("worker-broken", ctx -> {
+            throw new IllegalStateException("cannot connect to the orders database: authentication refused");
+        }).withBackoff(Duration.ofMillis(200), Duration.ofSeconds(2), 0.2));
+        return connector;
     }
 
     /**
@@ -307,6 +334,9 @@ public final class QueueDemo {
         }
         out.flush();
     }
+
+    /** The supervisor of the {@code --broken-worker} that gives up. */
+    static final String CONNECTOR = "connector";
 
     private static String describe(Throwable t) {
         String text = t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());

@@ -30,8 +30,10 @@ class DemoOptionsTest {
                 "--broker", "Artemis", "--data-dir=out/data", "--resume");
         assertThat(o).isEqualTo(new DemoOptions(2000, 0.05, 8, 10, 0, Duration.ZERO, 5, 0.5, -3,
                 Path.of("out/dead.jsonl"), 2.5, Duration.ofMillis(1500), Duration.ofMillis(100), Duration.ofMinutes(2),
-                ProgressMode.LOG, BrokerKind.ARTEMIS, Path.of("out/data"), true, 0));
+                ProgressMode.LOG, BrokerKind.ARTEMIS, Path.of("out/data"), true, 0, false));
         assertThat(DemoOptions.parse("--broker=rabbitmq").broker()).isEqualTo(BrokerKind.RABBITMQ);
+        assertThat(DemoOptions.parse("--broken-worker").brokenWorker()).isTrue();
+        assertThat(DemoOptions.parse("--broken-worker").toArgs()).contains("--broken-worker");
         assertThat(DemoOptions.parse("--sigkill-after", "1000").sigkillAfter()).isEqualTo(1000);
     }
 
@@ -119,16 +121,16 @@ class DemoOptionsTest {
         DemoOptions d = DemoOptions.defaults();
         assertThatThrownBy(() -> new DemoOptions(d.messages(), d.malformedShare(), d.workers(), d.burst(), d.rate(),
                 d.work(), d.maxDeliveries(), d.crashBeforeAckShare(), d.seed(), null, d.failureThreshold(),
-                d.failureDecay(), d.failureBackoff(), d.timeout(), d.progress(), d.broker(), d.dataDir(), false, 0))
+                d.failureDecay(), d.failureBackoff(), d.timeout(), d.progress(), d.broker(), d.dataDir(), false, 0, false))
                 .isInstanceOf(NullPointerException.class).hasMessageContaining("--dead-letter");
         assertThatThrownBy(() -> new DemoOptions(d.messages(), d.malformedShare(), d.workers(), d.burst(), d.rate(),
                 d.work(), d.maxDeliveries(), d.crashBeforeAckShare(), d.seed(), d.deadLetterFile(), d.failureThreshold(),
-                d.failureDecay(), d.failureBackoff(), d.timeout(), d.progress(), d.broker(), null, false, 0))
+                d.failureDecay(), d.failureBackoff(), d.timeout(), d.progress(), d.broker(), null, false, 0, false))
                 .isInstanceOf(NullPointerException.class).hasMessageContaining("--data-dir");
         assertThatThrownBy(() -> new DemoOptions(d.messages(), d.malformedShare(), d.workers(), d.burst(), d.rate(),
                 Duration.ofMillis(-1), d.maxDeliveries(), d.crashBeforeAckShare(), d.seed(), d.deadLetterFile(),
                 d.failureThreshold(), d.failureDecay(), d.failureBackoff(), d.timeout(), d.progress(), d.broker(),
-                d.dataDir(), false, 0))
+                d.dataDir(), false, 0, false))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("--work must be >= 0, was PT-0.001S");
     }
 

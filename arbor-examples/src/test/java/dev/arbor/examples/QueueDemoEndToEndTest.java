@@ -76,4 +76,29 @@ class QueueDemoEndToEndTest {
         assertThat(JsonLinesDeadLetterFile.read(deadLetters)).extracting(DeadLetter::reason)
                 .allSatisfy(reason -> assertThat(reason).startsWith("MalformedMessageException: message "));
     }
+
+    /**
+     * Issue 9 item 6: {@code --broken-worker} adds a worker that can never succeed under a
+     * supervisor that gives up; the failure escalates through the root, which gives up too, and the
+     * demo ends TERMINATED with the cause chain and exit status 3, leaving nothing running.
+     */
+    @Test
+    void aBrokenWorkerEscalatesUntilTheTreeTerminatesWithTheCauseChain() throws Exception {
+        DemoOptions options = DemoOptions.parse("--messages", "200", "--rate", "50", "--work", "0", "--timeout", "60s",
+                "--progress", "off", "--broken-worker", "--dead-letter", dir.resolve("dead.jsonl").toString(),
+                "--data-dir", dir.resolve("data").toString());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        DemoSummary summary = new QueueDemo(options, new PrintStream(bytes, true, StandardCharsets.UTF_8), 0).run();
+
+        assertThat(summary.outcome()).isEqualTo(DemoSummary.Outcome.TERMINATED);
+        assertThat(summary.exitCode()).isEqualTo(DemoSummary.TREE_TERMINATED).isEqualTo(3);
+        assertThat(summary.terminationCause())
+                .startsWith("RestartIntensityException: supervisor \"queue-demo\" gave up: more than 1 restart within PT30S")
+                .contains("supervisor \"connector\" gave up: more than 3 restarts within PT10S")
+                .contains("cannot connect to the orders database");
+        assertThat(summary.stopReport().clean()).as("the tree stopped everything as it terminated").isTrue();
+        assertThat(summary.supervision().otherFailures()).as("the connector's worker: 4 runs, twice; the connector: once")
+                .isGreaterThanOrEqualTo(9);
+    }
 }
