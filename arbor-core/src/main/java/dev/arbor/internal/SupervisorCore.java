@@ -80,6 +80,8 @@ import java.util.function.Function;
  *   <li>{@link StopDeadlines}: the shutdown timers of one section's stop requests, one per
  *       distinct timeout.</li>
  *   <li>{@link ChildTable}: the current children, unique by name, in add order.</li>
+ *   <li>{@link Timers}: the calls into a user's clock, guarded (a null handle, a task run inside
+ *       {@code schedule}, a {@code cancel} that throws).</li>
  *   <li>{@link Outbox}: what must run after the lock is released.</li>
  * </ul>
  *
@@ -104,15 +106,18 @@ import java.util.function.Function;
  *   <tr><th>state</th><th>owner</th></tr>
  *   <tr><td>{@code phase}, {@code host}, {@code pendingRun}, {@code startedAsRoot}, {@code stoppedForGood},
  *       {@code terminationCause}, {@code lastReport}, {@code children}, {@code abandoned},
- *       {@code retiredSubs}, {@code wave}, {@code shutdown}, {@code failures}, {@code intensity}, {@code childBackoffs}, {@code starting},
- *       {@code awaitingReady}, {@code readyTimer}, {@code totals},
- *       {@code nextSeq}, {@code runWaiters}, {@code unpublished}; every {@link Child} field; the
- *       {@link Run} fields {@code ended}, {@code abandoned}, {@code deadline}</td>
+ *       {@code retiredSubs}, {@code wave}, {@code shutdown}, {@code shutdownTimer}, {@code failures},
+ *       {@code intensity}, {@code childBackoffs}, {@code starting}, {@code awaitingReady},
+ *       {@code readyTimer}, {@code totals}, {@code nextSeq}, {@code runWaiters}, {@code lastNow},
+ *       {@code unpublished}, {@code sectionTime}, {@code defaultChannel}, {@code backoffKey}; every
+ *       {@link Child} field; the {@link Run} fields {@code ended}, {@code abandoned},
+ *       {@code deadline}</td>
  *       <td>this supervisor's {@code lock}</td></tr>
  *   <tr><td>{@code parent}</td><td>written once under the global {@code BINDING} lock and this lock;
  *       volatile for readers</td></tr>
- *   <tr><td>{@code channel}</td><td>written under the lock at the start of a run; volatile, read by
- *       {@link #publish} and by child supervisors that inherit it</td></tr>
+ *   <tr><td>{@code channel}, {@code path}</td><td>written under the lock at the start of a run;
+ *       volatile, read by {@link #publish}, by the channel's owner callbacks and by child supervisors
+ *       that inherit them</td></tr>
  *   <tr><td>{@code endedRuns}, {@code combining}</td><td>lock-free: the stack of ended leaf runs and the
  *       flag of the thread combining them</td></tr>
  *   <tr><td>{@link Run#stopRequested}, its onStop actions and waiters</td><td>lock-free, so a service

@@ -12,7 +12,8 @@
  *   <li>{@link dev.arbor.internal.Outcome}: how a run ended (cause chain, fatal errors).</li>
  *   <li>Policy, computed and never applied: {@link dev.arbor.internal.FailurePolicy} over
  *       {@link dev.arbor.internal.FailureCounter} (failure accounting and backoff),
- *       {@link dev.arbor.internal.Wave} (strategy restarts), {@link dev.arbor.internal.StopBatch}
+ *       {@link dev.arbor.internal.RestartIntensity} (giving up), {@link dev.arbor.internal.ChildBackoff}
+ *       (a child's own backoff), {@link dev.arbor.internal.Wave} (strategy restarts), {@link dev.arbor.internal.StopBatch}
  *       (stop order) and {@link dev.arbor.internal.StopDeadlines} with
  *       {@link dev.arbor.internal.Deadline} (shutdown timers).</li>
  *   <li>After the lock: {@link dev.arbor.internal.Outbox}.</li>
@@ -23,7 +24,8 @@
  *       {@link dev.arbor.internal.LoggingListener} (the default listener); {@code JfrEvents} (the
  *       same events as JDK Flight Recorder events).</li>
  *   <li>Time: {@link dev.arbor.internal.SystemClock}, the lock-free timer behind
- *       {@code SupervisorClock.system()}.</li>
+ *       {@code SupervisorClock.system()}; {@link dev.arbor.internal.Timers}, the guarded calls into a
+ *       user's clock.</li>
  * </ul>
  */
 package dev.arbor.internal;
