@@ -133,7 +133,6 @@ public final class EventChannel {
     private final Consumer<? super SupervisorEvent> plain;   // the consumer of a ConsumerListener: no context needed
     private final Owner owner;
     private final long capacity;
-    private final AtomicLong queued = new AtomicLong();      // accepted, not yet delivered
     private final AtomicLong accepted = new AtomicLong();    // ever accepted; flushes wait for this many
     private final AtomicLong dropped = new AtomicLong();     // dropped since the last EventsDropped
     private final AtomicInteger marked = new AtomicInteger(); // keys whose start was dropped, end still due
@@ -186,7 +185,7 @@ public final class EventChannel {
         if (batch.newest == null) {
             return false;
         }
-        if (marked.get() > 0 || queued.get() + batch.size > capacity) {
+        if (marked.get() > 0 || queued() + batch.size > capacity) {
             long before = dropped.get();
             keepWhatFits(batch);
             if (batch.newest == null) {
@@ -195,8 +194,7 @@ public final class EventChannel {
         }
         Node newest = batch.newest;
         Node oldest = batch.oldest;
-        queued.addAndGet(batch.size);
-        accepted.addAndGet(batch.size);
+        accepted.addAndGet(batch.size);   // the one atomic update per batch; queued() is derived
         batch.newest = null;
         batch.oldest = null;
         batch.size = 0;
@@ -226,7 +224,7 @@ public final class EventChannel {
     private void keepWhatFits(Batch batch) {
         Node oldestFirst = reverse(batch.newest);
         batch.clear();
-        long room = capacity - queued.get();
+        long room = capacity - queued();
         for (Node n = oldestFirst; n != null; ) {
             Node next = n.next;
             if (keep(n, room - batch.size)) {
@@ -234,7 +232,6 @@ public final class EventChannel {
             } else if (dropped.getAndIncrement() == 0) {
                 // The first drop since the last report: the report is owed, so flushes wait for it.
                 accepted.incrementAndGet();
-                queued.incrementAndGet();
             }
             n = next;
         }
@@ -270,6 +267,16 @@ public final class EventChannel {
         key.startDropped(false);
         marked.decrementAndGet();
         return true;
+    }
+
+    /** Accepted and not yet delivered: what the buffer holds (read without a lock; close enough for a bound). */
+    private long queued() {
+        return accepted.get() - delivered;
+    }
+
+    /** Whether the listener reads {@link EventContext}s: if not, the supervisor need not stamp its events. */
+    public boolean wantsContext() {
+        return plain == null;
     }
 
     /** How many spans have a dropped start and no end yet (for tests). */
@@ -384,7 +391,6 @@ public final class EventChannel {
 
     /** Accounts for {@code count} events delivered, and wakes flushes waiting for them. */
     private void delivered(int count) {
-        queued.addAndGet(-count);
         delivered += count;                // one drainer at a time: a plain volatile write suffices
         if (flushWaiters > 0) {
             flushLock.lock();

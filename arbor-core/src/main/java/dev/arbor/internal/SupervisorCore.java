@@ -1798,8 +1798,8 @@ public final class SupervisorCore {
 
     private void record(SupervisorEvent event, EventChannel.SpanKey key, FailureAction action) {
         totals.count(event);
-        if (sectionTime == null) {
-            sectionTime = wallTime();   // one reading per section, not per event
+        if (sectionTime == null && wantsContext()) {
+            sectionTime = wallTime();   // one reading per section, not per event; none for a plain listener
         }
         unpublished.add(event, key, sectionTime, path, action);
         JfrEvents.record(event, path, action);
@@ -1830,6 +1830,12 @@ public final class SupervisorCore {
     }
 
     /** Pushes this section's events; returns the channel if the caller must signal its drainer. */
+    /** Whether this run's listener reads event contexts (a plain {@code onEvent} consumer does not). */
+    private boolean wantsContext() {
+        EventChannel c = channel;
+        return c != null && c.wantsContext();
+    }
+
     /** The channel of a root that set no listener: the default logging, made once. */
     private EventChannel defaultChannel() {
         if (defaultChannel == null) {
