@@ -21,8 +21,11 @@ import java.util.Objects;
 public class RestartIntensityException extends RuntimeException {
     @Serial private static final long serialVersionUID = 1L;
 
+    /** The name of the supervisor that gave up. */
     private final String supervisor;
+    /** How many restarts it tolerated within the window. */
     private final int restarts;
+    /** The window, on the supervisor's clock. */
     private final Duration window;
 
     /**

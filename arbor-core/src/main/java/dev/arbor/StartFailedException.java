@@ -19,7 +19,9 @@ import java.util.Objects;
 public class StartFailedException extends RuntimeException {
     @Serial private static final long serialVersionUID = 1L;
 
+    /** The name of the supervisor whose start failed. */
     private final String supervisor;
+    /** The name of the child that failed or timed out before its ready signal. */
     private final String child;
 
     /**

@@ -392,8 +392,10 @@ public final class SupervisorProcess {
         return paths.toString();
     }
 
-    /** The children that have not ended: during a stop, an ended child is WAITING. */
-    /** Every leaf of the tree that has not stopped, depth first in add order: "app/inner/c (RUNNING)". */
+    /**
+     * Every leaf of the tree that has not ended (during a stop, an ended child is WAITING), depth
+     * first in add order: "app/inner/c (RUNNING)".
+     */
     private static String describeRunning(SupervisorHealth health) {
         List<String> names = new ArrayList<>();
         collectRunning(health.name(), health, names);

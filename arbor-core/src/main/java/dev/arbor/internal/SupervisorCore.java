@@ -1829,7 +1829,6 @@ public final class SupervisorCore {
         }
     }
 
-    /** Pushes this section's events; returns the channel if the caller must signal its drainer. */
     /** Whether this run's listener reads event contexts (a plain {@code onEvent} consumer does not). */
     private boolean wantsContext() {
         EventChannel c = channel;
@@ -1932,6 +1931,7 @@ public final class SupervisorCore {
         return channels;
     }
 
+    /** Pushes this section's events; returns the channel if the caller must signal its drainer. */
     private EventChannel publish() {
         sectionTime = null;
         EventChannel c = channel;
