@@ -53,12 +53,14 @@ public record SupervisorHealth(String name, SupervisorState state, HealthStatus 
     private void visit(List<String> path, PathVisitor visitor) {
         visitor.visit(path, this);
         for (ChildHealth child : children) {
-            child.supervisor().ifPresent(sub -> {
-                List<String> subPath = new java.util.ArrayList<>(path);
-                subPath.add(sub.name());
-                sub.visit(List.copyOf(subPath), visitor);
-            });
+            child.supervisor().ifPresent(sub -> sub.visit(append(path, sub.name()), visitor));
         }
+    }
+
+    private static List<String> append(List<String> path, String name) {
+        List<String> longer = new java.util.ArrayList<>(path);
+        longer.add(name);
+        return List.copyOf(longer);
     }
 
     /** Receives each supervisor of a snapshot with its path; see {@link #forEachSupervisor}. */
@@ -74,13 +76,21 @@ public record SupervisorHealth(String name, SupervisorState state, HealthStatus 
     }
 
     /**
-     * Every child of this supervisor, and of every supervisor below it, depth first.
+     * Every child of this supervisor, and of every supervisor below it, depth first in add order:
+     * a child supervisor's own children come right after it, before its next sibling.
      *
      * @param action called once per child with the path of the supervisor that owns it
      * @throws NullPointerException if action is null
      */
     public void forEachChild(java.util.function.BiConsumer<List<String>, ChildHealth> action) {
         Objects.requireNonNull(action, "action must not be null");
-        forEachSupervisor((path, s) -> s.children().forEach(c -> action.accept(path, c)));
+        walkChildren(List.of(name), action);
+    }
+
+    private void walkChildren(List<String> path, java.util.function.BiConsumer<List<String>, ChildHealth> action) {
+        for (ChildHealth child : children) {
+            action.accept(path, child);
+            child.supervisor().ifPresent(sub -> sub.walkChildren(append(path, sub.name()), action));
+        }
     }
 }

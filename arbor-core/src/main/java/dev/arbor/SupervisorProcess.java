@@ -398,18 +398,12 @@ public final class SupervisorProcess {
      */
     private static String describeRunning(SupervisorHealth health) {
         List<String> names = new ArrayList<>();
-        collectRunning(health.name(), health, names);
-        return names.toString();
-    }
-
-    private static void collectRunning(String path, SupervisorHealth health, List<String> into) {
-        for (ChildHealth c : health.children()) {
-            if (c.supervisor().isPresent()) {
-                collectRunning(path + "/" + c.name(), c.supervisor().get(), into);
-            } else if (c.state() != ChildState.WAITING) {
-                into.add(path + "/" + c.name() + " (" + c.state() + ")");
+        health.forEachChild((path, c) -> {
+            if (c.supervisor().isEmpty() && c.state() != ChildState.WAITING) {
+                names.add(String.join("/", path) + "/" + c.name() + " (" + c.state() + ")");
             }
-        }
+        });
+        return names.toString();
     }
 
     /** How long our stop took, when we requested it; otherwise the tree had ended before we looked. */

@@ -167,4 +167,17 @@ class HealthSnapshotTest {
         root.health().forEachSupervisor((path, s) -> paths.add(path));
         assertThat(paths).containsExactly(List.of("root"), List.of("root", "workers"));
     }
+
+    @Test
+    void forEachChildWalksDepthFirstInAddOrder() {
+        workers = Supervisor.builder("workers").clock(clock).build();
+        workers.add("worker", worker);
+        root = Supervisor.builder("root").clock(clock).onEvent(log).build();
+        root.add("first", leaf);
+        root.add("workers", workers);
+        root.add("last", ctx -> ctx.awaitStop());
+        List<String> seen = new ArrayList<>();
+        root.health().forEachChild((path, c) -> seen.add(String.join("/", path) + "/" + c.name()));
+        assertThat(seen).containsExactly("root/first", "root/workers", "root/workers/worker", "root/last");
+    }
 }
