@@ -419,14 +419,7 @@ public final class SupervisorCore {
     }
 
     public boolean restartChild(ServiceRef ref) {
-        Child child = ownChild(ref);
-        Outbox out = new Outbox();
-        lock.lock();
-        try {
-            if (child.gone || child.removed) {
-                return false;
-            }
-            requireRunning("restartChild", child);
+        return onDemand(ref, "restartChild", (child, out) -> {
             child.held = false;
             if (child.run != null) {
                 child.restartRequested = true;     // afterStop starts it again
@@ -435,22 +428,11 @@ public final class SupervisorCore {
             } else if (!waitsForWave(child)) {
                 startRun(child, out);              // WAITING (stopped on demand) or BACKOFF: now
             }
-            return true;
-        } finally {
-            unlock();
-            out.run();
-        }
+        });
     }
 
     public boolean stopChild(ServiceRef ref) {
-        Child child = ownChild(ref);
-        Outbox out = new Outbox();
-        lock.lock();
-        try {
-            if (child.gone || child.removed) {
-                return false;
-            }
-            requireRunning("stopChild", child);
+        return onDemand(ref, "stopChild", (child, out) -> {
             child.held = true;
             child.restartRequested = false;
             if (child.run != null) {
@@ -462,22 +444,11 @@ public final class SupervisorCore {
                 cancelOwnBackoff(child, out);
                 child.markWaiting();               // out of a backoff: it waits for startChild now
             }
-            return true;
-        } finally {
-            unlock();
-            out.run();
-        }
+        });
     }
 
     public boolean startChild(ServiceRef ref) {
-        Child child = ownChild(ref);
-        Outbox out = new Outbox();
-        lock.lock();
-        try {
-            if (child.gone || child.removed) {
-                return false;
-            }
-            requireRunning("startChild", child);
+        return onDemand(ref, "startChild", (child, out) -> {
             if (child.held) {
                 child.held = false;
                 if (child.run != null) {
@@ -486,6 +457,24 @@ public final class SupervisorCore {
                     startRun(child, out);
                 }
             }
+        });
+    }
+
+    /**
+     * The frame of the calls on demand: under the lock, false for a child no longer current or
+     * being removed, an IllegalStateException unless RUNNING, then {@code action}; the outbox
+     * runs after the lock is released.
+     */
+    private boolean onDemand(ServiceRef ref, String call, java.util.function.BiConsumer<Child, Outbox> action) {
+        Child child = ownChild(ref);
+        Outbox out = new Outbox();
+        lock.lock();
+        try {
+            if (child.gone || child.removed) {
+                return false;
+            }
+            requireRunning(call, child);
+            action.accept(child, out);
             return true;
         } finally {
             unlock();
