@@ -4,9 +4,13 @@ import dev.arbor.bench.arbor.ArborDemo;
 import dev.arbor.bench.arbor.ArborRestart;
 import dev.arbor.bench.arbor.ArborSpawnStop;
 import dev.arbor.bench.arbor.ArborStorm;
+import dev.arbor.bench.arbor.ArborTree;
+import dev.arbor.bench.arbor.ArborEvents;
 import dev.arbor.bench.floor.FloorRestart;
 import dev.arbor.bench.floor.FloorSpawnStop;
 import dev.arbor.bench.floor.FloorStorm;
+import dev.arbor.bench.floor.FloorTree;
+import dev.arbor.bench.floor.FloorEvents;
 import dev.arbor.bench.pekko.PekkoRestart;
 import dev.arbor.bench.pekko.PekkoSpawnStop;
 import dev.arbor.bench.pekko.PekkoStorm;
@@ -16,8 +20,10 @@ import dev.arbor.bench.pekko.PekkoStorm;
  *
  * <pre>java -cp ... dev.arbor.bench.Main SYSTEM WORKLOAD[,WORKLOAD...] [--n N] [--runs R] [--warmup W] [--children C] [--seconds S] [--messages M]</pre>
  *
- * SYSTEM is {@code arbor}, {@code pekko} or {@code floor}; WORKLOAD is {@code restart}, {@code spawnstop}
- * (spawn N idle children, then stop them) or {@code storm}. bench/run.sh runs Go's suture and Erlang/OTP
+ * SYSTEM is {@code arbor}, {@code pekko}, {@code floor} or {@code floor-named} (the floor whose threads
+ * carry a supervised child's names: spawnstop and tree only); WORKLOAD is {@code restart}, {@code spawnstop}
+ * (spawn N idle children, then stop them), {@code storm}, {@code tree} (spawn and stop a three-level tree of
+ * N leaves) or {@code events} (event delivery to a listener during a storm). bench/run.sh runs Go's suture and Erlang/OTP
  * with the same workloads and the same output. Arbor alone also runs {@code demo}: the demo's pipeline with
  * and without supervision, M messages per leg.
  */
@@ -29,7 +35,7 @@ public final class Main {
 
     public static void main(String[] args) {
         if (args.length < 2) {
-            System.err.println("usage: Main arbor|pekko|floor restart|spawnstop|storm|demo [--n N] [--runs R] [--warmup W] [--children C] [--seconds S] [--messages M]");
+            System.err.println("usage: Main arbor|pekko|floor|floor-named restart|spawnstop|storm|tree|events|demo [--n N] [--runs R] [--warmup W] [--children C] [--seconds S] [--messages M]");
             System.exit(2);
         }
         String system = args[0];
@@ -43,7 +49,8 @@ public final class Main {
                 long warmupStart = System.nanoTime();
                 for (int run = 1 - p.warmup(); run <= p.runs(); ) {
                     // A storm warm-up lasts one second at most: enough for the JIT, short enough to afford.
-                    Params q = run <= 0 && workload.equals("storm") ? p.withSeconds(Math.min(1, p.seconds())) : p;
+                    boolean storm = workload.equals("storm") || workload.equals("events");
+                    Params q = run <= 0 && storm ? p.withSeconds(Math.min(1, p.seconds())) : p;
                     w.run(q, out, run);
                     if (!warmingUpLonger(workload, run, warmupStart)) {
                         run++;
@@ -67,7 +74,7 @@ public final class Main {
      * being the only warm-up. The storm and the demo run long enough already.
      */
     private static boolean warmingUpLonger(String workload, int run, long warmupStart) {
-        return run == 0 && !workload.equals("storm") && !workload.equals("demo")
+        return run == 0 && !workload.equals("storm") && !workload.equals("events") && !workload.equals("demo")
                 && System.nanoTime() - warmupStart < MIN_WARMUP_NANOS;
     }
 
@@ -81,7 +88,13 @@ public final class Main {
             case "pekko/spawnstop" -> new PekkoSpawnStop();
             case "pekko/storm" -> new PekkoStorm();
             case "floor/restart" -> new FloorRestart();
-            case "floor/spawnstop" -> new FloorSpawnStop();
+            case "floor/spawnstop" -> new FloorSpawnStop(false);
+            case "floor-named/spawnstop" -> new FloorSpawnStop(true);
+            case "arbor/tree" -> new ArborTree();
+            case "floor/tree" -> new FloorTree(false);
+            case "floor-named/tree" -> new FloorTree(true);
+            case "arbor/events" -> new ArborEvents();
+            case "floor/events" -> new FloorEvents();
             case "floor/storm" -> new FloorStorm();
             default -> throw new IllegalArgumentException("unknown system/workload: " + system + "/" + workload);
         };

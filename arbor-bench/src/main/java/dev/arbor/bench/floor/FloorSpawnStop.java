@@ -13,11 +13,23 @@ import java.util.concurrent.locks.LockSupport;
  * Floor, workloads 2 and 3: N bare virtual threads that park until interrupted. Spawn is timed until the
  * last one has begun to run (they are started from the caller's thread, as every system's children are);
  * stop interrupts all of them, then joins all of them, from one virtual thread.
+ *
+ * <p>The named variant ({@code floor-named}) keeps what any supervised child has to keep, and nothing
+ * else: its thread is named {@code "spawn/c<i>"}, as a supervisor {@code spawn} names its child
+ * {@code c<i>}'s thread, and the child's name {@code c<i>} is held for as long as the thread lives. It is
+ * the floor against which the heap per supervised child is judged.
  */
 public final class FloorSpawnStop implements Workload {
+    private final boolean named;
+
+    public FloorSpawnStop(boolean named) {
+        this.named = named;
+    }
+
     @Override
     public void run(Params p, Results out, int run) throws Exception {
         int n = p.n();
+        String[] names = named ? new String[n] : null;
         AtomicInteger running = new AtomicInteger();
         CountDownLatch all = new CountDownLatch(1);
         Runnable idle = () -> {
@@ -34,7 +46,12 @@ public final class FloorSpawnStop implements Workload {
 
         long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) {
-            threads[i] = Thread.ofVirtual().start(idle);
+            if (named) {
+                names[i] = "c" + i;
+                threads[i] = Thread.ofVirtual().name("spawn/" + names[i]).start(idle);
+            } else {
+                threads[i] = Thread.ofVirtual().start(idle);
+            }
         }
         if (!all.await(120, TimeUnit.SECONDS)) {
             throw new IllegalStateException("only " + running.get() + " of " + n + " threads started");
@@ -59,6 +76,9 @@ public final class FloorSpawnStop implements Workload {
         }).join();
         long t3 = System.nanoTime();
         emitStop(out, run, n, t3 - t2);
+        if (names != null && names[n - 1] == null) { // keeps the names reachable until the threads are gone
+            throw new AssertionError();
+        }
     }
 
     /** Shared by the JVM systems so that they name their metrics alike. */
