@@ -10,6 +10,7 @@ import dev.arbor.bench.floor.FloorStorm;
 import dev.arbor.bench.pekko.PekkoRestart;
 import dev.arbor.bench.pekko.PekkoSpawnStop;
 import dev.arbor.bench.pekko.PekkoStorm;
+import dev.arbor.bench.pekko.PekkoTree;
 
 /**
  * Runs one workload of one JVM system and prints JSON lines (see {@link Results}).
@@ -80,6 +81,8 @@ public final class Main {
             case "pekko/restart" -> new PekkoRestart();
             case "pekko/spawnstop" -> new PekkoSpawnStop();
             case "pekko/storm" -> new PekkoStorm();
+            case "pekko/tree" -> new PekkoTree();
+            // No pekko/events: Pekko typed has no listener for supervision events (see PekkoTree).
             case "floor/restart" -> new FloorRestart();
             case "floor/spawnstop" -> new FloorSpawnStop();
             case "floor/storm" -> new FloorStorm();
