@@ -180,6 +180,7 @@ workloads_of() {
   local w out=""
   for w in ${WORKLOADS//,/ }; do
     [ "$w" = demo ] && [ "$1" != arbor ] && continue
+    [ "$w" = events ] && [ "$1" = pekko ] && continue # Pekko typed has no supervision-event listener
     out+="${out:+,}$w"
   done
   echo "$out"
@@ -194,15 +195,16 @@ for w in ${WORKLOADS//,/ }; do
   for s in ${SYSTEMS//,/ }; do
     [ "$w" = demo ] && [ "$s" != arbor ] && continue
     case "$s/$w" in
+      pekko/events) ;; # none: Pekko typed has no listener for supervision events
       arbor/*|floor/*|pekko/*)
         [ "$MODE" = smoke ] || run_one "$s" "$w" "$JAVA" "${JOPTS[@]}" -cp "$CP" dev.arbor.bench.Main "$s" "$w" "${P[@]}" ;;
-      suture/*|suture-return/restart)
+      suture/*|suture-return/restart) # suture/tree and suture/events too (events: the panic variant)
         fail=panic; [ "$s" = suture-return ] && fail=return
         if [ $have_go = 1 ]; then
           run_one "$s" "$w" "$OUT/bin/suture-bench" -workload "$w" -fail "$fail" -n "$N" -runs "$RUNS" \
             -warmup "$WARMUP" -children "$CHILDREN" -seconds "$SECS"
         else skip "$s" "$w" "Go or Debian's suture package is not installed"; fi ;;
-      otp/*|otp-1sup/restart)
+      otp/*|otp-1sup/restart) # otp/tree and otp/events too
         variant=batched; [ "$s" = otp-1sup ] && variant=single
         if [ $have_erl = 1 ]; then
           run_one "$s" "$w" erl +P 4000000 -noshell -pa "$OUT/ebin" -run arbor_bench main "$w" "$variant" \

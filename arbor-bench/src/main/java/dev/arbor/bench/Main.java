@@ -14,6 +14,7 @@ import dev.arbor.bench.floor.FloorEvents;
 import dev.arbor.bench.pekko.PekkoRestart;
 import dev.arbor.bench.pekko.PekkoSpawnStop;
 import dev.arbor.bench.pekko.PekkoStorm;
+import dev.arbor.bench.pekko.PekkoTree;
 
 /**
  * Runs one workload of one JVM system and prints JSON lines (see {@link Results}).
@@ -87,6 +88,8 @@ public final class Main {
             case "pekko/restart" -> new PekkoRestart();
             case "pekko/spawnstop" -> new PekkoSpawnStop();
             case "pekko/storm" -> new PekkoStorm();
+            case "pekko/tree" -> new PekkoTree();
+            // No pekko/events: Pekko typed has no listener for supervision events (see PekkoTree).
             case "floor/restart" -> new FloorRestart();
             case "floor/spawnstop" -> new FloorSpawnStop(false);
             case "floor-named/spawnstop" -> new FloorSpawnStop(true);
