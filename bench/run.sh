@@ -5,13 +5,14 @@
 # every side, runs every workload, aggregates and writes the report.
 #
 #   bench/run.sh            full run: N = 100,000, 5 measured runs per process, 3 processes per system for
-#                           restart and spawnstop; writes docs/BENCHMARKS.md and docs/benchmarks.png
-#                           (takes about 12 minutes on 2 cores)
+#                           restart, spawnstop and tree; writes docs/BENCHMARKS.md and docs/benchmarks.png
+#                           (takes about 20 minutes on 2 cores)
 #   bench/run.sh --smoke    tiny N, one run, no warm-up, 0.5 s storms, one JVM per JVM system; report under
 #                           bench/out/smoke/ (CI: well under a minute)
 #
 # Options: --runs R  --warmup W  --forks F  --n N  --children C  --seconds S  --otp-batch B  --messages M (demo)
-#          --systems arbor,floor,pekko,suture,suture-return,otp,otp-1sup  --workloads restart,spawnstop,storm,demo
+#          --systems arbor,floor,floor-named,pekko,suture,suture-return,otp,otp-1sup
+#          --workloads restart,spawnstop,storm,tree,events,demo
 #          --out DIR (raw results, logs, builds)  --md FILE --png FILE (the report)  --no-install
 set -euo pipefail
 
@@ -20,8 +21,9 @@ cd "$ROOT"
 ARGS="$*"
 
 MODE=full RUNS=5 WARMUP=1 FORKS=3 N=100000 CHILDREN=1000 SECS=10 OTP_BATCH=100 MESSAGES=50000
-SYSTEMS=arbor,floor,pekko,suture,suture-return,otp,otp-1sup
-WORKLOADS=restart,spawnstop,storm,demo # demo: Arbor alone, with and without supervision in one JVM
+SYSTEMS=arbor,floor,floor-named,pekko,suture,suture-return,otp,otp-1sup
+# demo: Arbor alone, with and without supervision in one JVM; floor-named runs spawnstop and tree only
+WORKLOADS=restart,spawnstop,storm,tree,events,demo
 INSTALL=1 OUT="" MD="" PNG="" TIMEOUT=900
 set_smoke() { MODE=smoke RUNS=1 WARMUP=0 FORKS=1 N=2000 CHILDREN=50 SECS=0.5 MESSAGES=8000 TIMEOUT=60; }
 while [ $# -gt 0 ]; do
@@ -125,6 +127,7 @@ otp_version=$( [ $have_erl = 1 ] && erl -noshell -eval 'io:format("OTP ~s, erts 
   echo "load=$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "what.arbor=Arbor, this repository (arbor-bench/.../arbor)"
   echo "what.floor=bare virtual threads, no supervision: a fresh thread per attempt, park/interrupt/join"
+  echo "what.floor-named=the floor whose threads carry what a supervised child keeps: named <supervisor>/<child>, the child's name held (spawn, stop, tree)"
   echo "what.pekko=Apache Pekko typed, Behaviors.supervise(...).onFailure(SupervisorStrategy.restart())"
   echo "what.suture=Go suture, v4 API (Serve(ctx)); the failing child panics"
   echo "what.suture-return=the same, the failing child returns an error"
@@ -132,6 +135,7 @@ otp_version=$( [ $have_erl = 1 ] && erl -noshell -eval 'io:format("OTP ~s, erts 
   echo "what.otp-1sup=Erlang/OTP, all restarts under one supervisor of intensity 2^40 per 1 s (restart only)"
   echo "version.arbor=commit $commit; $java_version ($java_vm)"
   echo "version.floor=$java_version"
+  echo "version.floor-named=same as floor"
   echo "version.pekko=$pekko_version (Scala 2.13); $java_version"
   echo "version.suture=Debian golang-github-thejerf-suture-dev $suture_version; $go_version"
   echo "version.suture-return=same as suture"
@@ -147,7 +151,7 @@ otp_version=$( [ $have_erl = 1 ] && erl -noshell -eval 'io:format("OTP ~s, erts 
 run_one() {
   local system=$1 workload=$2; shift 2
   local forks=$FORKS fork
-  case "$workload" in restart|spawnstop) ;; *) forks=1 ;; esac
+  case "$workload" in restart|spawnstop|tree) ;; *) forks=1 ;; esac
   for fork in $(seq 1 "$forks"); do
     run_process "$fork" "$forks" "$system" "$workload" "$@" || return 0
   done
@@ -181,12 +185,13 @@ workloads_of() {
   for w in ${WORKLOADS//,/ }; do
     [ "$w" = demo ] && [ "$1" != arbor ] && continue
     [ "$w" = events ] && [ "$1" = pekko ] && continue # Pekko typed has no supervision-event listener
+    [ "$1" = floor-named ] && [ "$w" != spawnstop ] && [ "$w" != tree ] && continue
     out+="${out:+,}$w"
   done
   echo "$out"
 }
 if [ "$MODE" = smoke ]; then # one JVM per JVM system for all its workloads: JVM and actor-system starts add up
-  for s in arbor floor pekko; do
+  for s in arbor floor floor-named pekko; do
     ws=$(workloads_of "$s")
     has "$SYSTEMS" "$s" && [ -n "$ws" ] && run_one "$s" "$ws" "$JAVA" "${JOPTS[@]}" -cp "$CP" dev.arbor.bench.Main "$s" "$ws" "${P[@]}"
   done
@@ -196,7 +201,7 @@ for w in ${WORKLOADS//,/ }; do
     [ "$w" = demo ] && [ "$s" != arbor ] && continue
     case "$s/$w" in
       pekko/events) ;; # none: Pekko typed has no listener for supervision events
-      arbor/*|floor/*|pekko/*)
+      floor-named/spawnstop|floor-named/tree|arbor/*|floor/*|pekko/*)
         [ "$MODE" = smoke ] || run_one "$s" "$w" "$JAVA" "${JOPTS[@]}" -cp "$CP" dev.arbor.bench.Main "$s" "$w" "${P[@]}" ;;
       suture/*|suture-return/restart) # suture/tree and suture/events too (events: the panic variant)
         fail=panic; [ "$s" = suture-return ] && fail=return

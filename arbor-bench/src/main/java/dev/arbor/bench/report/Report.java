@@ -31,9 +31,10 @@ import org.knowm.xchart.style.Styler;
  */
 public final class Report {
     /** The systems, in the order of every table; their colours in the chart. */
-    static final List<String> SYSTEMS = List.of("arbor", "floor", "pekko", "suture", "suture-return", "otp", "otp-1sup");
+    static final List<String> SYSTEMS =
+            List.of("arbor", "floor", "floor-named", "pekko", "suture", "suture-return", "otp", "otp-1sup");
     static final Color[] COLORS = {
-        new Color(0x2e7d32), new Color(0x9e9e9e), new Color(0x1565c0), new Color(0x00838f),
+        new Color(0x2e7d32), new Color(0x9e9e9e), new Color(0x616161), new Color(0x1565c0), new Color(0x00838f),
         new Color(0x80deea), new Color(0xad1457), new Color(0xf48fb1)};
     /** The main variant of each peer: the ones the targets name. */
     static final List<String> PEERS = List.of("pekko", "suture", "otp");
@@ -111,7 +112,7 @@ public final class Report {
                 .append(" (").append(mode).append(" mode, ")
                 .append("measured runs per process: ").append(machine.getProperty("runs", "?"))
                 .append(", each process after at least ").append(machine.getProperty("warmup", "?"))
-                .append(" warm-up run(s); processes per system for restart and spawn/stop: ")
+                .append(" warm-up run(s); processes per system for restart, spawn/stop and tree: ")
                 .append(machine.getProperty("forks", "1"))
                 .append("). Do not edit by hand: run it again.\n");
         if ("smoke".equals(mode)) {
@@ -134,7 +135,7 @@ public final class Report {
         }
 
         b.append("\n## At a glance\n\nMedians; lower is better in every panel.\n\n");
-        b.append("![Arbor and its peers: restart latency, spawn, heap per child, stop, restart-storm CPU](")
+        b.append("![Arbor and its peers: restart latency, spawn, heap per child, stop, restart-storm CPU, tree spawn and stop, CPU per event](")
                 .append(pngName).append(")\n\n");
 
         b.append("## Results\n\nMedian, and min–max over the runs (of all the processes), per system.\n\n");
@@ -172,6 +173,28 @@ public final class Report {
                         col("supervised_msgs_per_s", "with supervision (msg/s)"), col("ratio", "with / without"),
                         col("bare_start_stop_ms", "start + stop without (ms)"),
                         col("supervised_start_stop_ms", "start + stop with (ms)")));
+        table(b, "6. Spawn a three-level tree", "tree_spawn",
+                "Supervisors on three levels (a root, 10 under it, 10 under each of those) and n / 100 idle leaves "
+                        + "under each of the 100 bottom supervisors, built and started, timed until the last leaf "
+                        + "runs; memory per leaf as in 2, the supervisors' share included. The floors are the same "
+                        + "shape in bare threads: an inner node is a thread that starts its children and parks.",
+                List.of(col("ns_per_leaf", "ns per leaf"), col("total_ms", "total (ms)"),
+                        col("heap_per_leaf", "heap per leaf (B)"), col("rss_per_leaf", "RSS per leaf (B)")));
+        table(b, "7. Stop a three-level tree", "tree_stop",
+                "Stopping the tree's root (in parallel at every level where the system can), timed until every "
+                        + "leaf and supervisor has ended.",
+                List.of(col("ns_per_leaf", "ns per leaf"), col("total_ms", "total (ms)")));
+        table(b, "8. Events during a storm", "events",
+                "n children that fail at once on every start, under a supervisor that never backs off, for the "
+                        + "whole window, with a listener that counts every event it receives (Arbor: `onEvent`; "
+                        + "suture: its `EventHook`; OTP: a `logger` handler for the supervisor's reports; the floor: "
+                        + "its restart loops hand a failure and a start event per attempt to one listener thread "
+                        + "through an `ArrayBlockingQueue` of 65,536; Pekko typed has no listener for supervision "
+                        + "events). CPU is the whole process's, restarts included; dropped: events a bounded buffer "
+                        + "let go rather than block the restarts (Arbor's 65,536 and the floor's queue).",
+                List.of(col("events_per_s", "events/s"), col("cpu_ns_per_event", "CPU per event (ns)"),
+                        col("restarts_per_s", "restarts/s"), col("cpu_ns_per_restart", "CPU per restart (ns)"),
+                        col("events_per_restart", "events per restart"), col("dropped", "dropped")));
 
         ratios(b);
         targets(b);
@@ -205,7 +228,7 @@ public final class Report {
         b.append('\n');
         for (String s : SYSTEMS) {
             if (cols.stream().allMatch(c -> stat(s, workload, c.metric()) == null)) {
-                String err = errors.get(s + "/" + (workload.equals("spawn") || workload.equals("stop") ? "spawnstop" : workload));
+                String err = errors.get(s + "/" + workloadOf(workload));
                 if (err != null) {
                     b.append("| ").append(s).append(" | failed: see below |").append(" |".repeat(cols.size() - 1)).append('\n');
                 }
@@ -219,6 +242,15 @@ public final class Report {
             b.append('\n');
         }
         b.append('\n');
+    }
+
+    /** The harness workload that prints a table's figures. */
+    static String workloadOf(String table) {
+        return switch (table) {
+            case "spawn", "stop" -> "spawnstop";
+            case "tree_spawn", "tree_stop" -> "tree";
+            default -> table;
+        };
     }
 
     static String cell(Stat s) {
@@ -252,7 +284,12 @@ public final class Report {
             new Ratio("spawn per child", "spawn", "ns_per_child"),
             new Ratio("heap per child", "spawn", "heap_per_child"),
             new Ratio("stop per child", "stop", "ns_per_child"),
-            new Ratio("storm CPU", "storm", "cpu_s"));
+            new Ratio("storm CPU", "storm", "cpu_s"),
+            new Ratio("tree spawn per leaf", "tree_spawn", "ns_per_leaf"),
+            new Ratio("tree heap per leaf", "tree_spawn", "heap_per_leaf"),
+            new Ratio("tree stop per leaf", "tree_stop", "ns_per_leaf"),
+            new Ratio("events/s", "events", "events_per_s"),
+            new Ratio("CPU per event", "events", "cpu_ns_per_event"));
 
     private void ratios(StringBuilder b) {
         b.append("## Arbor against each peer\n\nArbor's median divided by the peer's, from this same run: "
@@ -301,8 +338,11 @@ public final class Report {
         Double spawn = median("arbor", "spawn", "ns_per_child");
         target(b, "spawn per child ≤ 0.5 × the fastest peer's", spawn, times(0.5, minOf(PEERS, "spawn", "ns_per_child")));
         target(b, "spawn per child ≤ 2 × the floor's", spawn, times(2, median("floor", "spawn", "ns_per_child")));
-        target(b, "heap per idle child ≤ 1.25 × a parked virtual thread's", median("arbor", "spawn", "heap_per_child"),
-                times(1.25, median("floor", "spawn", "heap_per_child")));
+        Double heap = median("arbor", "spawn", "heap_per_child");
+        target(b, "heap per idle child ≤ 1.25 × the named floor's (a parked virtual thread named "
+                + "<supervisor>/<child>, the child's name kept)", heap, times(1.25, median("floor-named", "spawn", "heap_per_child")));
+        info(b, "heap per idle child over a bare parked virtual thread's (no target)", heap,
+                median("floor", "spawn", "heap_per_child"));
         Double stop = median("arbor", "stop", "ns_per_child");
         target(b, "stop per child ≤ 1.5 × the floor's", stop, times(1.5, median("floor", "stop", "ns_per_child")));
         Double fastestStop = minOf(PEERS, "stop", "ns_per_child");
@@ -311,6 +351,27 @@ public final class Report {
                     .append(" | ").append(stop < fastestStop ? "met" : "**missed**").append(" |\n");
         } else {
             b.append("| stop faster than every peer | – | – | not measured |\n");
+        }
+        Double treeSpawn = median("arbor", "tree_spawn", "ns_per_leaf");
+        target(b, "tree: spawn per leaf ≤ 2 × the floor's", treeSpawn, times(2, median("floor", "tree_spawn", "ns_per_leaf")));
+        target(b, "tree: spawn per leaf ≤ 0.5 × the fastest peer's", treeSpawn,
+                times(0.5, minOf(PEERS, "tree_spawn", "ns_per_leaf")));
+        target(b, "tree: heap per leaf ≤ 1.25 × the named floor's", median("arbor", "tree_spawn", "heap_per_leaf"),
+                times(1.25, median("floor-named", "tree_spawn", "heap_per_leaf")));
+        Double treeStop = median("arbor", "tree_stop", "ns_per_leaf");
+        target(b, "tree: stop per leaf ≤ 1.5 × the floor's", treeStop, times(1.5, median("floor", "tree_stop", "ns_per_leaf")));
+        target(b, "tree: stop per leaf ≤ every peer's", treeStop, minOf(PEERS, "tree_stop", "ns_per_leaf"));
+        Double perEvent = median("arbor", "events", "cpu_ns_per_event");
+        target(b, "events: CPU per event delivered ≤ every peer's (suture, otp)", perEvent,
+                minOf(PEERS, "events", "cpu_ns_per_event"));
+        Double eventsPerS = median("arbor", "events", "events_per_s");
+        Double mostPerS = PEERS.stream().map(x -> median(x, "events", "events_per_s")).filter(v -> v != null)
+                .max(Double::compare).orElse(null);
+        if (eventsPerS != null && mostPerS != null) {
+            b.append("| events: delivered per second ≥ every peer's | ").append(fmt(eventsPerS)).append(" | ≥ ")
+                    .append(fmt(mostPerS)).append(" | ").append(eventsPerS >= mostPerS ? "met" : "**missed**").append(" |\n");
+        } else {
+            b.append("| events: delivered per second ≥ every peer's | – | – | not measured |\n");
         }
         Double cpu = median("arbor", "storm", "cpu_s");
         Double sutureCpu = median("suture", "storm", "cpu_s");
@@ -360,6 +421,16 @@ public final class Report {
                 .append(" | ").append(arbor <= bound ? "met" : "**missed**").append(" |\n");
     }
 
+    /** A ratio worth showing beside the targets, with no bound of its own. */
+    private static void info(StringBuilder b, String what, Double arbor, Double base) {
+        if (arbor == null || base == null || base == 0) {
+            b.append("| ").append(what).append(" | – | – | not measured |\n");
+            return;
+        }
+        b.append("| ").append(what).append(" | ").append(fmt(arbor)).append(" | ")
+                .append(String.format(Locale.ROOT, "%.2f ×", arbor / base)).append(" | – |\n");
+    }
+
     private static void row(StringBuilder b, String k, String v) {
         b.append("| ").append(k).append(" | ").append(v == null ? "?" : v).append(" |\n");
     }
@@ -378,7 +449,10 @@ public final class Report {
             new Panel("Spawn %s idle children", "spawn", "ns_per_child", "ns per child", false, "#,##0"),
             new Panel("Heap per idle child", "spawn", "heap_per_child", "bytes per child", false, "#,##0"),
             new Panel("Stop %s children", "stop", "ns_per_child", "ns per child", false, "#,##0"),
-            new Panel("Restart storm of %s children, defaults", "storm", "cpu_s", "CPU seconds burnt", false, "0.00"));
+            new Panel("Restart storm of %s children, defaults", "storm", "cpu_s", "CPU seconds burnt", false, "0.00"),
+            new Panel("Spawn a tree of %s leaves", "tree_spawn", "ns_per_leaf", "ns per leaf (log scale)", true, "#,##0"),
+            new Panel("Stop a tree of %s leaves", "tree_stop", "ns_per_leaf", "ns per leaf (log scale)", true, "#,##0"),
+            new Panel("Events during a storm of %s children", "events", "cpu_ns_per_event", "CPU ns per event delivered (log scale)", true, "#,##0"));
 
     void chart(Path png) throws IOException {
         List<CategoryChart> charts = new ArrayList<>();
@@ -431,6 +505,6 @@ public final class Report {
             s.setSeriesColors(colors.toArray(new Color[0]));
             charts.add(c);
         }
-        BitmapEncoder.saveBitmap(charts, 2, 3, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+        BitmapEncoder.saveBitmap(charts, 3, 3, png.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 }
