@@ -29,14 +29,7 @@ public record ChildSpec(String name, Service service, Restart restart, Duration 
      *                                  child is significant and PERMANENT
      */
     public ChildSpec {
-        Objects.requireNonNull(name, "name must not be null");
-        if (name.isBlank()) {
-            throw new IllegalArgumentException("name must not be blank, was \"" + name + "\"");
-        }
-        // Messages are built only on failure: specs are made once per add, 100,000 at a time.
-        if (service == null) {
-            throw new NullPointerException("service must not be null (child \"" + name + "\")");
-        }
+        checkNameAndService(name, service);
         if (restart == null) {
             throw new NullPointerException("restart must not be null (child \"" + name + "\")");
         }
@@ -50,6 +43,20 @@ public record ChildSpec(String name, Service service, Restart restart, Duration 
         if (options.significant() && restart == Restart.PERMANENT) {
             throw new IllegalArgumentException("child \"" + name + "\" is significant, so it must be TRANSIENT or "
                     + "TEMPORARY, was PERMANENT (a child that is always restarted never completes)");
+        }
+    }
+
+    /**
+     * What {@link #of} checks, for {@link Supervisor#add(String, Service)}, which keeps no spec.
+     * Messages are built only on failure: children are added 100,000 at a time.
+     */
+    static void checkNameAndService(String name, Service service) {
+        Objects.requireNonNull(name, "name must not be null");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("name must not be blank, was \"" + name + "\"");
+        }
+        if (service == null) {
+            throw new NullPointerException("service must not be null (child \"" + name + "\")");
         }
     }
 

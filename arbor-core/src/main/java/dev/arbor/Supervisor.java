@@ -143,7 +143,8 @@ public final class Supervisor implements Service, AutoCloseable {
      * @throws IllegalStateException    if the supervisor is stopping or terminated
      */
     public ServiceRef add(String name, Service service) {
-        return add(ChildSpec.of(name, service));
+        ChildSpec.checkNameAndService(name, service);
+        return core.add(name, service);
     }
 
     /**

@@ -2,21 +2,34 @@ package dev.arbor.internal;
 
 import dev.arbor.ChildSpec;
 import dev.arbor.ChildState;
+import dev.arbor.Restart;
+import dev.arbor.Service;
 import dev.arbor.ServiceRef;
+import java.time.Duration;
 
 /**
  * One child of one supervisor: its spec, its place in add order, and its current run. It is also
  * the child's {@link ServiceRef}, so refs compare by identity.
  *
  * <p>Mutable fields are guarded by the owning supervisor's lock.
+ *
+ * <p>Its size is watched (issue 12: every idle child costs this object, its {@link Run}, a thread and
+ * a slot of the {@link ChildTable}): with compressed references it takes 64 bytes, 8 references, a long,
+ * an int and 7 booleans. So a child added by name and service keeps no {@link ChildSpec} of its own (it
+ * would cost 32 bytes more): {@link #definition} is then the bare service, whose spec is {@link #DEFAULTS}'.
+ * A field added here is likely to cost 8 bytes per child; {@code ChildLayoutTest} says so.
  */
 final class Child implements ServiceRef, EventChannel.SpanKey {
+    /** What a child added by name and service has: {@code ChildSpec.of}'s restart, timeout and options. */
+    private static final ChildSpec DEFAULTS = ChildSpec.of("defaults", ctx -> { });
+
     final SupervisorCore owner;
-    final ChildSpec spec;
+    private final String name;
+    private final Object definition; // the ChildSpec it was added with, or only its Service (DEFAULTS for the rest)
     final long seq;               // add order within the owner
 
     Run run;                      // the live run, or null
-    ChildState idleState = ChildState.WAITING;   // WAITING or BACKOFF while run == null
+    boolean inBackoff;            // while run == null: BACKOFF, else WAITING
     int restarts;
     boolean everStarted;
     Throwable lastFailure;
@@ -29,20 +42,44 @@ final class Child implements ServiceRef, EventChannel.SpanKey {
     Child nextInTable;
     private boolean startDropped; // its run's ServiceStarted was dropped: drop the run's end too
 
-    Child(SupervisorCore owner, ChildSpec spec, long seq) {
+    /** @param definition a {@link ChildSpec}, or a {@link Service} for a child with {@link #DEFAULTS}' spec */
+    Child(SupervisorCore owner, String name, Object definition, long seq) {
+        assert definition instanceof ChildSpec || definition instanceof Service;
         this.owner = owner;
-        this.spec = spec;
+        this.name = name;
+        this.definition = definition;
         this.seq = seq;
     }
 
     @Override
     public String name() {
-        return spec.name();
+        return name;
+    }
+
+    private ChildSpec specOrDefaults() {
+        return definition instanceof ChildSpec spec ? spec : DEFAULTS;
+    }
+
+    Service service() {
+        return definition instanceof ChildSpec spec ? spec.service() : (Service) definition;
+    }
+
+    Restart restart() {
+        return specOrDefaults().restart();
+    }
+
+    /** The child's own shutdown timeout, or null for the supervisor's default. */
+    Duration shutdownTimeout() {
+        return specOrDefaults().shutdownTimeout();
+    }
+
+    ChildSpec.Options options() {
+        return specOrDefaults().options();
     }
 
     ChildState state() {
         if (run == null) {
-            return idleState;
+            return inBackoff ? ChildState.BACKOFF : ChildState.WAITING;
         }
         return run.stopRequested ? ChildState.STOPPING : ChildState.RUNNING;
     }
@@ -53,8 +90,8 @@ final class Child implements ServiceRef, EventChannel.SpanKey {
      * barrier for each (the finishing pass showed as 40% of stop()'s samples after a full GC).
      */
     void markWaiting() {
-        if (idleState != ChildState.WAITING) {
-            idleState = ChildState.WAITING;
+        if (inBackoff) {
+            inBackoff = false;
         }
     }
 
@@ -70,6 +107,6 @@ final class Child implements ServiceRef, EventChannel.SpanKey {
 
     @Override
     public String toString() {
-        return "ServiceRef[" + owner.name() + "/" + spec.name() + "]";
+        return "ServiceRef[" + owner.name() + "/" + name + "]";
     }
 }

@@ -11,16 +11,23 @@ import java.util.function.Predicate;
  *
  * <p>Why not a {@code LinkedHashMap}: adding 100,000 children spent 44% of {@code add()} in it,
  * half of that rehashing, which chases every entry through memory, and each entry cost 40 bytes.
- * Here names are found by open addressing (linear probing) over two parallel arrays, the hashes
- * and the children, so a rehash reads arrays in order and never touches a child; add order is a
- * list threaded through the children themselves. That is 8 to 16 bytes of table per child, plus
- * the two links, instead of about 48.
+ * Here names are found by open addressing (linear probing) over two parallel arrays, the children
+ * and one tag byte per slot (eight bits of the name's hash that the slot index does not use, as in
+ * Abseil's Swiss tables), so a probe compares bytes in order and touches a child only when its tag
+ * matches (one in 256 of the other names); add order is a list threaded through the children
+ * themselves. That is 5 to 10 bytes of table per child, plus the two links, instead of about 48.
+ *
+ * <p>Why tags rather than whole hashes (issue 12): an int per slot cost 4 to 8 bytes per child, and
+ * at 100,000 children its 1 MB array was a humongous object in G1, whose region's unused tail
+ * counted as much again. What a tag cannot answer, the child's name can: a rehash walks the add-order
+ * list, whose children lie in memory in the order they were allocated, and a removal reads the home of
+ * each entry it shifts from that entry's name (its hash is cached in the String).
  */
 final class ChildTable implements Iterable<Child> {
     private static final int MIN_CAPACITY = 8;   // a power of two, like every capacity
 
     private Child[] slots = new Child[MIN_CAPACITY];
-    private int[] hashes = new int[MIN_CAPACITY];
+    private byte[] tags = new byte[MIN_CAPACITY];
     private int size;
     private Child first;
     private Child last;
@@ -43,14 +50,15 @@ final class ChildTable implements Iterable<Child> {
         int hash = spread(name.hashCode());
         int mask = slots.length - 1;
         int i = hash & mask;
+        byte tag = tag(hash);
         for (Child c = slots[i]; c != null; c = slots[i]) {
-            if (hashes[i] == hash && c.name().equals(name)) {
+            if (tags[i] == tag && c.name().equals(name)) {
                 return c;
             }
             i = (i + 1) & mask;
         }
         slots[i] = child;
-        hashes[i] = hash;
+        tags[i] = tag;
         size++;
         modCount++;
         link(child);
@@ -130,33 +138,31 @@ final class ChildTable implements Iterable<Child> {
             if (c == null) {
                 break;
             }
-            int home = hashes[j] & mask;
+            int home = spread(c.name().hashCode()) & mask;
             boolean staysPut = i <= j ? (i < home && home <= j) : (i < home || home <= j);
             if (!staysPut) {
                 slots[i] = c;
-                hashes[i] = hashes[j];
+                tags[i] = tags[j];
                 i = j;
             }
         }
         slots[i] = null;
-        hashes[i] = 0;
+        tags[i] = 0;
     }
 
+    /** Rehashes in add order: the children, not the old slots, are what lies in memory in order. */
     private void resize(int capacity) {
-        Child[] oldSlots = slots;
-        int[] oldHashes = hashes;
         slots = new Child[capacity];
-        hashes = new int[capacity];
+        tags = new byte[capacity];
         int mask = capacity - 1;
-        for (int k = 0; k < oldSlots.length; k++) {
-            if (oldSlots[k] != null) {
-                int i = oldHashes[k] & mask;
-                while (slots[i] != null) {
-                    i = (i + 1) & mask;
-                }
-                slots[i] = oldSlots[k];
-                hashes[i] = oldHashes[k];
+        for (Child c = first; c != null; c = c.nextInTable) {
+            int hash = spread(c.name().hashCode());
+            int i = hash & mask;
+            while (slots[i] != null) {
+                i = (i + 1) & mask;
             }
+            slots[i] = c;
+            tags[i] = tag(hash);
         }
     }
 
@@ -193,6 +199,14 @@ final class ChildTable implements Iterable<Child> {
      * finalizer): names like "c1", "c2", ... have consecutive hashes, which linear probing would
      * otherwise pile into long runs.
      */
+    /**
+     * The hash's top byte. The index takes the low bits, so the tag tells the index something new up to
+     * 2^24 slots (8 million children); beyond, it is still right, only less often decisive.
+     */
+    private static byte tag(int hash) {
+        return (byte) (hash >>> 24);
+    }
+
     private static int spread(int h) {
         h ^= h >>> 16;
         h *= 0x85ebca6b;

@@ -80,7 +80,7 @@ final class Run implements ServiceContext, Runnable {
         }
         Throwable thrown = null;
         try {
-            child.spec.service().serve(this);
+            child.service().serve(this);
         } catch (Throwable t) {
             thrown = t;
         }
@@ -122,7 +122,7 @@ final class Run implements ServiceContext, Runnable {
     /** Only a child whose spec awaits ready tells its supervisor, which ignores all but the awaited run's first. */
     @Override
     public void ready() {
-        if (child.spec.options().startTimeout() != null) {
+        if (child.options().startTimeout() != null) {
             child.owner.runReady(this);
         }
     }

@@ -16,6 +16,7 @@ import dev.arbor.Restart;
 import dev.arbor.RestartIntensityException;
 import dev.arbor.StartFailedException;
 import dev.arbor.ServiceContext;
+import dev.arbor.Service;
 import dev.arbor.ServiceRef;
 import dev.arbor.StopReport;
 import dev.arbor.Supervisor;
@@ -210,7 +211,7 @@ public final class SupervisorCore {
 
     /** The core of the child supervisor that {@code child} is, or null for a leaf service. */
     static SupervisorCore subOf(Child child) {
-        return child.spec.service() instanceof Supervisor s ? coreOf(s) : null;
+        return child.service() instanceof Supervisor s ? coreOf(s) : null;
     }
 
     private static final System.Logger LOG = System.getLogger("dev.arbor");
@@ -319,21 +320,30 @@ public final class SupervisorCore {
     }
 
     public ServiceRef add(ChildSpec spec) {
-        SupervisorCore sub = spec.service() instanceof Supervisor s ? coreOf(s) : null;
+        return add(spec.name(), spec.service(), spec, spec.options().significant());
+    }
+
+    /** A child with {@code ChildSpec.of}'s settings, arguments already checked: no spec is kept for it. */
+    public ServiceRef add(String name, Service service) {
+        return add(name, service, service, false);
+    }
+
+    private ServiceRef add(String name, Service service, Object definition, boolean significant) {
+        SupervisorCore sub = service instanceof Supervisor s ? coreOf(s) : null;
         if (sub != null) {
-            bindAsParentOf(sub, spec.name());
+            bindAsParentOf(sub, name);
         }
         Outbox out = new Outbox();
         Child child = null;
         RuntimeException refused;
         lock.lock();
         try {
-            refused = refusal(spec);
+            refused = refusal(name, significant);
             if (refused == null) {
-                child = new Child(this, spec, nextSeq);
+                child = new Child(this, name, definition, nextSeq);
                 Child existing = children.putIfAbsent(child);   // one lookup, not two
                 if (existing != null) {
-                    refused = duplicateName(spec);
+                    refused = duplicateName(name);
                 } else {
                     nextSeq++;
                     if (phase == Phase.RUNNING && !starting) {   // an ordered start in progress reaches it
@@ -354,21 +364,21 @@ public final class SupervisorCore {
         return child;
     }
 
-    private RuntimeException refusal(ChildSpec spec) {
-        if (spec.options().significant() && config.autoShutdown() == AutoShutdown.NEVER) {
-            return new IllegalArgumentException("child \"" + spec.name() + "\" is significant, but supervisor \""
+    private RuntimeException refusal(String child, boolean significant) {
+        if (significant && config.autoShutdown() == AutoShutdown.NEVER) {
+            return new IllegalArgumentException("child \"" + child + "\" is significant, but supervisor \""
                     + name() + "\" has autoShutdown NEVER; significant children need ANY_SIGNIFICANT or ALL_SIGNIFICANT");
         }
         if (phase == Phase.STOPPING || phase == Phase.TERMINATED) {
-            return new IllegalStateException("cannot add \"" + spec.name() + "\": supervisor \"" + name()
+            return new IllegalStateException("cannot add \"" + child + "\": supervisor \"" + name()
                     + "\" is " + phase.name().toLowerCase(java.util.Locale.ROOT));
         }
         return null;
     }
 
-    private IllegalArgumentException duplicateName(ChildSpec spec) {
+    private IllegalArgumentException duplicateName(String child) {
         return new IllegalArgumentException("supervisor \"" + name() + "\" already has a child named \""
-                + spec.name() + "\"");
+                + child + "\"");
     }
 
     public boolean remove(ServiceRef ref) {
@@ -438,7 +448,7 @@ public final class SupervisorCore {
             if (child.run != null) {
                 requestStops(List.of(child.run), out);
                 settleBatches(out);
-            } else if (child.spec.restart() == Restart.TEMPORARY) {
+            } else if (child.restart() == Restart.TEMPORARY) {
                 drop(child, out);
             } else {
                 cancelOwnBackoff(child, out);
@@ -549,7 +559,7 @@ public final class SupervisorCore {
             }
             ChildState state = stateOf(c);
             allWell &= state == ChildState.RUNNING && sub.map(h -> h.status() == HealthStatus.UP).orElse(true);
-            kids.add(new ChildHealth(c.name(), state, c.spec.restart(), c.restarts,
+            kids.add(new ChildHealth(c.name(), state, c.restart(), c.restarts,
                     Optional.ofNullable(c.lastFailure), sub));
         }
         SupervisorState state = stateUnderLock();
@@ -808,7 +818,7 @@ public final class SupervisorCore {
                 continue;                          // started or stopped on demand meanwhile, or left to a strategy restart
             }
             startRun(c, out);
-            Duration timeout = c.spec.options().startTimeout();
+            Duration timeout = c.options().startTimeout();
             if (timeout != null && c.run != null) {
                 Run awaited = c.run;
                 awaitingReady = c;
@@ -844,7 +854,7 @@ public final class SupervisorCore {
         lock.lock();
         try {
             if (awaited.child == awaitingReady && awaited.child.run == awaited && phase == Phase.RUNNING) {
-                Duration timeout = awaited.child.spec.options().startTimeout();
+                Duration timeout = awaited.child.options().startTimeout();
                 failStart(awaited.child, "it did not signal ready within " + timeout,
                         new java.util.concurrent.TimeoutException("no ready signal within " + timeout), out);
             }
@@ -899,7 +909,7 @@ public final class SupervisorCore {
     /** Attaches a run made by {@link #newRun} to its child and starts it after the lock. */
     private void launch(Run run, Outbox out) {
         Child child = run.child;
-        if (child.spec.options().backoff() != null) {
+        if (child.options().backoff() != null) {
             terminateIfFatal(backoffOf(child).runStarted(now(out)), out);   // a run that lasts resets the child's own backoff
         }
         child.restarts = run.restarts;
@@ -1105,7 +1115,7 @@ public final class SupervisorCore {
 
     /** What to do with a child whose run ended on its own (API.md's table). */
     private void decide(Child child, Outcome outcome, Outbox out) {
-        Restart restart = child.spec.restart();
+        Restart restart = child.restart();
         switch (outcome.kind()) {
             case FATAL, TERMINATE_TREE -> {
                 child.lastFailure = outcome.thrown();
@@ -1146,12 +1156,12 @@ public final class SupervisorCore {
      * shut itself down, cleanly (API: AutoShutdown). One boolean check for other children.
      */
     private void completedOnItsOwn(Child child, Outbox out) {
-        if (!child.spec.options().significant() || phase != Phase.RUNNING) {
+        if (!child.options().significant() || phase != Phase.RUNNING) {
             return;
         }
         if (config.autoShutdown() == AutoShutdown.ALL_SIGNIFICANT) {
             for (Child c : children) {
-                if (c.spec.options().significant() && !c.held && !c.removed) {
+                if (c.options().significant() && !c.held && !c.removed) {
                     return;                        // another significant child is still active
                 }
             }
@@ -1178,7 +1188,7 @@ public final class SupervisorCore {
             beginShutdown(fatal, out);
             return;
         }
-        boolean ownWait = child.spec.options().backoff() != null && startOwnBackoff(child, now, out);
+        boolean ownWait = child.options().backoff() != null && startOwnBackoff(child, now, out);
         List<Child> siblings = Wave.siblingsToRestart(config.strategy(), child, children);
         boolean restarting = !failures.inBackoff() && !ownWait;
         Run next = null;
@@ -1192,7 +1202,7 @@ public final class SupervisorCore {
         if (!siblings.isEmpty()) {
             joinWave(child, siblings, out);
         } else if (failures.inBackoff() || ownWait) {
-            child.idleState = ChildState.BACKOFF;
+            child.inBackoff = true;
         } else if (next != null) {
             launch(next, out);
         }
@@ -1224,7 +1234,7 @@ public final class SupervisorCore {
             for (Child c : children) {
                 if (done.restarts(c) && phase == Phase.RUNNING) {
                     if (failures.inBackoff() || inOwnBackoff(c)) {
-                        c.idleState = ChildState.BACKOFF;
+                        c.inBackoff = true;
                     } else {
                         startRun(c, out);
                     }
@@ -1406,7 +1416,7 @@ public final class SupervisorCore {
      * restarted on demand), a child restarted on demand starts again, the others wait.
      */
     private void afterStop(Child child, Outbox out) {
-        if (child.removed || (child.spec.restart() == Restart.TEMPORARY && !child.restartRequested)) {
+        if (child.removed || (child.restart() == Restart.TEMPORARY && !child.restartRequested)) {
             drop(child, out);
             return;
         }
@@ -1529,7 +1539,7 @@ public final class SupervisorCore {
         if (childBackoffs == null) {
             childBackoffs = new java.util.IdentityHashMap<>();
         }
-        return childBackoffs.computeIfAbsent(child, c -> new ChildBackoff(c.spec.options().backoff()));
+        return childBackoffs.computeIfAbsent(child, c -> new ChildBackoff(c.options().backoff()));
     }
 
     /** Whether {@code child} waits for its own backoff; one null check for a supervisor without any. */
@@ -1560,7 +1570,7 @@ public final class SupervisorCore {
             terminateIfFatal(failures.end(), out);
             emit(new BackoffEnded(name()), backoffKey);
             for (Child c : children) {
-                if (c.run == null && c.idleState == ChildState.BACKOFF && !c.removed && !inOwnBackoff(c)) {
+                if (c.run == null && c.inBackoff && !c.removed && !inOwnBackoff(c)) {
                     startRun(c, out);
                 }
             }
@@ -1668,7 +1678,7 @@ public final class SupervisorCore {
         }
         children.removeIf(c -> {
             c.markWaiting();
-            boolean temporary = c.spec.restart() == Restart.TEMPORARY || c.removed;
+            boolean temporary = c.restart() == Restart.TEMPORARY || c.removed;
             if (temporary) {
                 c.gone = true;
                 retire(c);
@@ -1940,7 +1950,7 @@ public final class SupervisorCore {
     }
 
     private Duration shutdownTimeoutOf(Child child) {
-        Duration own = child.spec.shutdownTimeout();
+        Duration own = child.shutdownTimeout();
         return own != null ? own : config.shutdownTimeout();
     }
 

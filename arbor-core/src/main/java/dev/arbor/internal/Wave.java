@@ -53,7 +53,7 @@ final class Wave {
         toRestart.add(failed);
         List<Child> toDrop = List.of();
         for (Child sibling : siblings) {
-            if (sibling.spec.restart() == Restart.TEMPORARY) {
+            if (sibling.restart() == Restart.TEMPORARY) {
                 sibling.removed = true;           // stopped, not restarted
             } else {
                 toRestart.add(sibling);

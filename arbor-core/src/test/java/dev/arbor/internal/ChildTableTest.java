@@ -1,6 +1,5 @@
 package dev.arbor.internal;
 
-import dev.arbor.ChildSpec;
 import dev.arbor.Service;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,7 +23,7 @@ class ChildTableTest {
     private long seq;
 
     private Child child(String name) {
-        return new Child(null, ChildSpec.of(name, IDLE), seq++);
+        return new Child(null, name, IDLE, seq++);
     }
 
     @Test

@@ -15,7 +15,7 @@ final class Children {
     }
 
     Child idle(String name, Restart restart) {
-        return new Child(null, ChildSpec.of(name, IDLE).withRestart(restart), seq++);
+        return new Child(null, name, ChildSpec.of(name, IDLE).withRestart(restart), seq++);
     }
 
     /** A child in add order with a live run. */
