@@ -11,23 +11,26 @@ import java.util.function.Predicate;
  *
  * <p>Why not a {@code LinkedHashMap}: adding 100,000 children spent 44% of {@code add()} in it,
  * half of that rehashing, which chases every entry through memory, and each entry cost 40 bytes.
- * Here names are found by open addressing (linear probing) over two parallel arrays, the children
- * and one tag byte per slot (eight bits of the name's hash that the slot index does not use, as in
- * Abseil's Swiss tables), so a probe compares bytes in order and touches a child only when its tag
- * matches (one in 256 of the other names); add order is a list threaded through the children
- * themselves. That is 5 to 10 bytes of table per child, plus the two links, instead of about 48.
+ * Here names are found by open addressing (linear probing) over two parallel arrays, the hashes
+ * and the children, so a rehash reads arrays in order and never touches a child; add order is a
+ * list threaded through the children themselves. That is 8 to 16 bytes of table per child, plus
+ * the two links, instead of about 48.
  *
- * <p>Why tags rather than whole hashes (issue 12): an int per slot cost 4 to 8 bytes per child, and
- * at 100,000 children its 1 MB array was a humongous object in G1, whose region's unused tail
- * counted as much again. What a tag cannot answer, the child's name can: a rehash walks the add-order
- * list, whose children lie in memory in the order they were allocated, and a removal reads the home of
- * each entry it shifts from that entry's name (its hash is cached in the String).
+ * <p>Both arrays are cut into chunks of {@value #CHUNK} entries (256 KB of hashes), so that neither is
+ * ever a humongous object in G1 (one of at least half a region): a humongous array takes whole regions,
+ * and at 100,000 children the unused tails of the two 1 MB arrays' regions cost 21 bytes per child
+ * (issue 12). Rehashing through the chunks still reads every array in order and never touches a child.
  */
 final class ChildTable implements Iterable<Child> {
     private static final int MIN_CAPACITY = 8;   // a power of two, like every capacity
 
-    private Child[] slots = new Child[MIN_CAPACITY];
-    private byte[] tags = new byte[MIN_CAPACITY];
+    private static final int CHUNK_BITS = 16;
+    private static final int CHUNK = 1 << CHUNK_BITS;
+    private static final int IN_CHUNK = CHUNK - 1;
+
+    private int capacity = MIN_CAPACITY;
+    private Child[][] slots = newSlots(MIN_CAPACITY);
+    private int[][] hashes = newHashes(MIN_CAPACITY);
     private int size;
     private Child first;
     private Child last;
@@ -43,22 +46,20 @@ final class ChildTable implements Iterable<Child> {
      * @return the current child with that name, or null if {@code child} was added
      */
     Child putIfAbsent(Child child) {
-        if ((size + 1) * 2 > slots.length) {     // load factor at most 1/2: probes stay short
-            resize(slots.length * 2);
+        if ((size + 1) * 2 > capacity) {     // load factor at most 1/2: probes stay short
+            resize(capacity * 2);
         }
         String name = child.name();
         int hash = spread(name.hashCode());
-        int mask = slots.length - 1;
+        int mask = capacity - 1;
         int i = hash & mask;
-        byte tag = tag(hash);
-        for (Child c = slots[i]; c != null; c = slots[i]) {
-            if (tags[i] == tag && c.name().equals(name)) {
+        for (Child c = slot(i); c != null; c = slot(i)) {
+            if (hash(i) == hash && c.name().equals(name)) {
                 return c;
             }
             i = (i + 1) & mask;
         }
-        slots[i] = child;
-        tags[i] = tag;
+        set(i, child, hash);
         size++;
         modCount++;
         link(child);
@@ -71,15 +72,15 @@ final class ChildTable implements Iterable<Child> {
      * @return whether it was a current child
      */
     boolean remove(Child child) {
-        int mask = slots.length - 1;
-        for (int i = spread(child.name().hashCode()) & mask; slots[i] != null; i = (i + 1) & mask) {
-            if (slots[i] == child) {
+        int mask = capacity - 1;
+        for (int i = spread(child.name().hashCode()) & mask; slot(i) != null; i = (i + 1) & mask) {
+            if (slot(i) == child) {
                 deleteAt(i);
                 unlink(child);
                 size--;
                 modCount++;
-                if (slots.length > MIN_CAPACITY && size * 8 < slots.length) {
-                    resize(slots.length / 2);    // give back what a mass removal left empty
+                if (capacity > MIN_CAPACITY && size * 8 < capacity) {
+                    resize(capacity / 2);    // give back what a mass removal left empty
                 }
                 return true;
             }
@@ -130,40 +131,74 @@ final class ChildTable implements Iterable<Child> {
      * child of the same probe run moves back unless its home slot lies cyclically in (i, j].
      */
     private void deleteAt(int i) {
-        int mask = slots.length - 1;
+        int mask = capacity - 1;
         int j = i;
         while (true) {
             j = (j + 1) & mask;
-            Child c = slots[j];
+            Child c = slot(j);
             if (c == null) {
                 break;
             }
-            int home = spread(c.name().hashCode()) & mask;
+            int home = hash(j) & mask;
             boolean staysPut = i <= j ? (i < home && home <= j) : (i < home || home <= j);
             if (!staysPut) {
-                slots[i] = c;
-                tags[i] = tags[j];
+                set(i, c, hash(j));
                 i = j;
             }
         }
-        slots[i] = null;
-        tags[i] = 0;
+        set(i, null, 0);
     }
 
-    /** Rehashes in add order: the children, not the old slots, are what lies in memory in order. */
-    private void resize(int capacity) {
-        slots = new Child[capacity];
-        tags = new byte[capacity];
-        int mask = capacity - 1;
-        for (Child c = first; c != null; c = c.nextInTable) {
-            int hash = spread(c.name().hashCode());
-            int i = hash & mask;
-            while (slots[i] != null) {
-                i = (i + 1) & mask;
+    private void resize(int newCapacity) {
+        Child[][] oldSlots = slots;
+        int[][] oldHashes = hashes;
+        capacity = newCapacity;
+        slots = newSlots(newCapacity);
+        hashes = newHashes(newCapacity);
+        int mask = newCapacity - 1;
+        for (int chunk = 0; chunk < oldSlots.length; chunk++) {
+            Child[] cs = oldSlots[chunk];
+            int[] hs = oldHashes[chunk];
+            for (int k = 0; k < cs.length; k++) {
+                if (cs[k] != null) {
+                    int i = hs[k] & mask;
+                    while (slot(i) != null) {
+                        i = (i + 1) & mask;
+                    }
+                    set(i, cs[k], hs[k]);
+                }
             }
-            slots[i] = c;
-            tags[i] = tag(hash);
         }
+    }
+
+    private Child slot(int i) {
+        return slots[i >>> CHUNK_BITS][i & IN_CHUNK];
+    }
+
+    private int hash(int i) {
+        return hashes[i >>> CHUNK_BITS][i & IN_CHUNK];
+    }
+
+    private void set(int i, Child child, int hash) {
+        slots[i >>> CHUNK_BITS][i & IN_CHUNK] = child;
+        hashes[i >>> CHUNK_BITS][i & IN_CHUNK] = hash;
+    }
+
+    /** A power-of-two capacity in chunks: one short chunk below {@link #CHUNK}, else whole ones. */
+    private static Child[][] newSlots(int capacity) {
+        Child[][] chunks = new Child[Math.max(1, capacity >>> CHUNK_BITS)][];
+        for (int k = 0; k < chunks.length; k++) {
+            chunks[k] = new Child[Math.min(capacity, CHUNK)];
+        }
+        return chunks;
+    }
+
+    private static int[][] newHashes(int capacity) {
+        int[][] chunks = new int[Math.max(1, capacity >>> CHUNK_BITS)][];
+        for (int k = 0; k < chunks.length; k++) {
+            chunks[k] = new int[Math.min(capacity, CHUNK)];
+        }
+        return chunks;
     }
 
     private void link(Child child) {
@@ -199,14 +234,6 @@ final class ChildTable implements Iterable<Child> {
      * finalizer): names like "c1", "c2", ... have consecutive hashes, which linear probing would
      * otherwise pile into long runs.
      */
-    /**
-     * The hash's top byte. The index takes the low bits, so the tag tells the index something new up to
-     * 2^24 slots (8 million children); beyond, it is still right, only less often decisive.
-     */
-    private static byte tag(int hash) {
-        return (byte) (hash >>> 24);
-    }
-
     private static int spread(int h) {
         h ^= h >>> 16;
         h *= 0x85ebca6b;
