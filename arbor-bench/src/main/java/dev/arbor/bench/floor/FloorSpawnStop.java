@@ -83,14 +83,24 @@ public final class FloorSpawnStop implements Workload {
 
     /** Shared by the JVM systems so that they name their metrics alike. */
     public static void emitSpawn(Results out, int run, int n, long nanos, long heapBytes, long rssBytes) {
-        out.emit("spawn", "ns_per_child", "ns", (double) nanos / n, run, n);
-        out.emit("spawn", "total_ms", "ms", nanos / 1e6, run, n);
-        out.emit("spawn", "heap_per_child", "B", (double) heapBytes / n, run, n);
-        out.emit("spawn", "rss_per_child", "B", (double) rssBytes / n, run, n);
+        emitSpawn(out, "spawn", "child", run, n, nanos, heapBytes, rssBytes);
     }
 
     public static void emitStop(Results out, int run, int n, long nanos) {
-        out.emit("stop", "ns_per_child", "ns", (double) nanos / n, run, n);
-        out.emit("stop", "total_ms", "ms", nanos / 1e6, run, n);
+        emitStop(out, "stop", "child", run, n, nanos);
+    }
+
+    /** The figures of a spawn of {@code n} of something ({@code per}: "child", "leaf"), as workload {@code workload}. */
+    static void emitSpawn(Results out, String workload, String per, int run, int n, long nanos, long heapBytes,
+                          long rssBytes) {
+        out.emit(workload, "ns_per_" + per, "ns", (double) nanos / n, run, n);
+        out.emit(workload, "total_ms", "ms", nanos / 1e6, run, n);
+        out.emit(workload, "heap_per_" + per, "B", (double) heapBytes / n, run, n);
+        out.emit(workload, "rss_per_" + per, "B", (double) rssBytes / n, run, n);
+    }
+
+    static void emitStop(Results out, String workload, String per, int run, int n, long nanos) {
+        out.emit(workload, "ns_per_" + per, "ns", (double) nanos / n, run, n);
+        out.emit(workload, "total_ms", "ms", nanos / 1e6, run, n);
     }
 }

@@ -116,14 +116,10 @@ public final class FloorTree implements Workload {
     }
 
     public static void emitSpawn(Results out, int run, int leaves, long nanos, long heapBytes, long rssBytes) {
-        out.emit("tree_spawn", "ns_per_leaf", "ns", (double) nanos / leaves, run, leaves);
-        out.emit("tree_spawn", "total_ms", "ms", nanos / 1e6, run, leaves);
-        out.emit("tree_spawn", "heap_per_leaf", "B", (double) heapBytes / leaves, run, leaves);
-        out.emit("tree_spawn", "rss_per_leaf", "B", (double) rssBytes / leaves, run, leaves);
+        FloorSpawnStop.emitSpawn(out, "tree_spawn", "leaf", run, leaves, nanos, heapBytes, rssBytes);
     }
 
     public static void emitStop(Results out, int run, int leaves, long nanos) {
-        out.emit("tree_stop", "ns_per_leaf", "ns", (double) nanos / leaves, run, leaves);
-        out.emit("tree_stop", "total_ms", "ms", nanos / 1e6, run, leaves);
+        FloorSpawnStop.emitStop(out, "tree_stop", "leaf", run, leaves, nanos);
     }
 }
